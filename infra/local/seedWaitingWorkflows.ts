@@ -1,0 +1,83 @@
+/**
+ * First start of the local stack: one waiting workflow per source, made in the stand-ins with the ids of the sample
+ * events in events/, then announced the way AWS announces it — the state machine's events:putEvents call through the
+ * EventBridge API, and the Image Builder / SSM events on the default bus. Injecting a sample event again later
+ * (`npm run event -- events/…`) therefore hits the same approval: a visible duplicate, not a second item.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { LOCAL_EVENT_BUS_NAME, type LocalStack } from './localStack';
+
+const eventsFolder = fileURLToPath(new URL('../../events/', import.meta.url));
+// biome-ignore lint/suspicious/noExplicitAny: sample events are plain JSON documents
+const sample = (name: string): any => JSON.parse(readFileSync(`${eventsFolder}${name}.json`, 'utf8'));
+
+async function seedStepFunctions(stack: LocalStack): Promise<void> {
+  const event = sample('stepfunctions/approval-requested');
+  const executionArn: string = event.resources.find((arn: string) => arn.includes(':execution:'));
+  const [, , , , , , stateMachineName, executionName] = executionArn.split(':');
+  const execution = stack.standins.stepFunctions.startWaitingExecution({
+    stateMachineName: stateMachineName as string,
+    executionName: executionName as string,
+    taskToken: event.detail.taskToken,
+    input: { version: '2.4.1' },
+  });
+  // What `arn:aws:states:::events:putEvents.waitForTaskToken` sends, Resources included.
+  const eventBridge = new EventBridgeClient({});
+  try {
+    await eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: LOCAL_EVENT_BUS_NAME,
+            Source: event.source,
+            DetailType: event['detail-type'],
+            Detail: JSON.stringify(event.detail),
+            Resources: [execution.executionArn, execution.stateMachineArn],
+          },
+        ],
+      }),
+    );
+  } finally {
+    eventBridge.destroy();
+  }
+}
+
+async function seedImageBuilder(stack: LocalStack): Promise<void> {
+  const event = sample('imagebuilder/workflow-step-waiting');
+  const imageArn: string = event.resources.find((arn: string) => arn.includes(':image/'));
+  const [name, version, build] = imageArn.split(':image/')[1]?.split('/') ?? [];
+  stack.standins.imageBuilder.addWaitingStep({
+    imageName: name as string,
+    version: version as string,
+    build: Number(build),
+    stepName: event.detail['workflow-step-name'],
+    stepExecutionId: event.detail['workflow-step-execution-id'],
+    workflowExecutionId: event.detail['workflow-execution-id'],
+  });
+  await stack.publish(event, 'default');
+}
+
+async function seedSsmAutomation(stack: LocalStack): Promise<void> {
+  const response = sample('ssm/get-automation-execution-waiting.response').AutomationExecution;
+  const approveStep = response.StepExecutions.find((step: { Action: string }) => step.Action === 'aws:approve');
+  stack.standins.ssm.startWaitingAutomation({
+    automationExecutionId: response.AutomationExecutionId,
+    documentName: response.DocumentName,
+    stepName: approveStep.StepName,
+    stepExecutionId: approveStep.StepExecutionId,
+    approvers: JSON.parse(approveStep.Inputs.Approvers),
+    message: JSON.parse(approveStep.Inputs.Message),
+    minRequiredApprovals: Number(approveStep.Inputs.MinRequiredApprovals),
+  });
+  // SSM announces the wait twice (step and execution status change): both land on the same approval.
+  await stack.publish(sample('ssm/automation-step-waiting'), 'default');
+  await stack.publish(sample('ssm/automation-execution-waiting'), 'default');
+}
+
+export async function seedWaitingWorkflows(stack: LocalStack): Promise<void> {
+  await seedStepFunctions(stack);
+  await seedImageBuilder(stack);
+  await seedSsmAutomation(stack);
+}

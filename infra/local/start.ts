@@ -1,0 +1,60 @@
+/**
+ * `npm start`: the whole of Greenlight on this machine, no AWS account needed. Data lives in .data/ (or
+ * GREENLIGHT_DATA_DIR) so a restart keeps it; the first start seeds one waiting workflow per source.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { listOpenApprovals } from './localHttpServer';
+import { startLocalStack } from './localStack';
+import { seedWaitingWorkflows } from './seedWaitingWorkflows';
+
+const port = (variable: string, fallback: number) => Number(process.env[variable] ?? fallback);
+
+async function main(): Promise<void> {
+  const dataDir = resolve(process.env.GREENLIGHT_DATA_DIR ?? '.data');
+  const firstStart = !existsSync(join(dataDir, 'aws-standins.json'));
+  process.env.LOG_LEVEL ??= 'WARN'; // the functions' INFO lines would bury the summary below; LOG_LEVEL=INFO shows them
+  const stack = await startLocalStack({
+    dataDir,
+    httpPort: port('GREENLIGHT_PORT', 3000),
+    standinsPort: port('GREENLIGHT_STANDINS_PORT', 4010),
+    dynamoPort: port('GREENLIGHT_DYNAMODB_PORT', 8000),
+  });
+  if (firstStart) await seedWaitingWorkflows(stack);
+
+  const approvals = await listOpenApprovals(stack.store);
+  const lines = [
+    '',
+    `Greenlight is running locally (${firstStart ? 'first start: seeded one waiting workflow per source' : 'data kept from the last run'}).`,
+    `  Open approvals:       ${stack.httpUrl}/`,
+    `  AWS stand-ins state:  ${stack.standins.url}/__standins/state`,
+    `  DynamoDB (dynalite):  ${stack.dynamoEndpoint}  table greenlight-local-approvals`,
+    `  Data folder:          ${dataDir}`,
+    '  Inject an event:      npm run event -- events/imagebuilder/workflow-step-waiting.json',
+    '',
+    `${approvals.filter((approval) => approval.status === 'pending').length} pending approvals:`,
+    ...approvals.map(
+      (approval) => `  ${approval.source.padEnd(13)} ${approval.id}  ${approval.status.padEnd(8)} ${approval.title}`,
+    ),
+    '',
+    'Ctrl-C stops; the next `npm start` keeps everything.',
+  ];
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping Greenlight…`);
+    await stack.close();
+    console.log('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('Greenlight could not start:', error);
+  process.exit(1);
+});

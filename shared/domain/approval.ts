@@ -1,0 +1,148 @@
+/**
+ * The approval: one workflow waiting for a person, as Greenlight records it.
+ * Pure types and constructors: no AWS imports, no I/O.
+ */
+import { createHash } from 'node:crypto';
+import type { SourceReference } from './sourceReference';
+
+export const SOURCE_KINDS = ['stepfunctions', 'imagebuilder', 'ssm'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+export const OPEN_STATUSES = ['pending', 'resuming'] as const;
+export const CLOSED_STATUSES = ['approved', 'rejected', 'expired', 'cancelled', 'failed'] as const;
+export type OpenStatus = (typeof OPEN_STATUSES)[number];
+export type ClosedStatus = (typeof CLOSED_STATUSES)[number];
+export type ApprovalStatus = OpenStatus | ClosedStatus;
+
+export type Decision = 'approve' | 'reject';
+export type DecisionChannel = 'review-link' | 'slack' | 'rest' | 'eventbridge' | 'system';
+
+export interface ContextLink {
+  label: string;
+  url: string;
+}
+
+/** What the requester tells the approvers: free-form fields and links, shown on every surface. */
+export interface ApprovalContext {
+  links: ContextLink[];
+  fields: Record<string, string>;
+}
+
+export interface Vote {
+  approver: string;
+  decision: Decision;
+  channel: DecisionChannel;
+  comment?: string;
+  at: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  status: ApprovalStatus;
+  by?: string;
+  channel?: DecisionChannel;
+  reason?: string;
+}
+
+export interface Approval {
+  id: string;
+  source: SourceKind;
+  /** What the source needs to resume the workflow. Holds secrets (task tokens): never leaves the store. */
+  sourceRef: SourceReference;
+  /** The waiting workflow: execution ARN, image build version ARN or automation execution id. */
+  workflowRef: string;
+  title: string;
+  description?: string;
+  context: ApprovalContext;
+  /** Identities allowed to decide (`email:…`, `slack:U…`, `iam:arn:…`); empty means the policy decides. */
+  approvers: string[];
+  requiredApprovals: number;
+  requestedBy?: string;
+  status: ApprovalStatus;
+  votes: Vote[];
+  history: HistoryEntry[];
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+  /** Optimistic-concurrency counter: every write is conditional on the version it read. */
+  version: number;
+}
+
+/** A waiting item as a source adapter understood it, before Greenlight opens an approval for it. */
+export interface WaitingItem {
+  source: SourceKind;
+  /** The source's own unique id for this wait (task token, step execution id, …): the approval id derives from it. */
+  naturalKey: string;
+  sourceRef: SourceReference;
+  workflowRef: string;
+  title: string;
+  description?: string;
+  context?: Partial<ApprovalContext>;
+  approvers?: string[];
+  requiredApprovals?: number;
+  requestedBy?: string;
+  /** How long the workflow waits, when the request or the source says so. */
+  timeoutSeconds?: number;
+}
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/**
+ * How long an approval stays open when the request does not say: Image Builder's WaitForAction waits 3 days and
+ * SSM's aws:approve 7 days by default; Step Functions tasks have no default, so we use SSM's 7 days.
+ */
+export const DEFAULT_TIMEOUT_SECONDS: Record<SourceKind, number> = {
+  stepfunctions: 7 * DAY_SECONDS,
+  imagebuilder: 3 * DAY_SECONDS,
+  ssm: 7 * DAY_SECONDS,
+};
+
+/** Deterministic, URL-safe approval id: the same waiting item always maps to the same id, so capture is idempotent. */
+export function approvalIdFor(source: SourceKind, naturalKey: string): string {
+  const digest = createHash('sha256').update(`${source}\n${naturalKey}`).digest('hex');
+  return `apr_${digest.slice(0, 32)}`;
+}
+
+export const APPROVAL_ID_PATTERN = /^apr_[0-9a-f]{32}$/;
+
+export function isOpen(status: ApprovalStatus): status is OpenStatus {
+  return (OPEN_STATUSES as readonly string[]).includes(status);
+}
+
+/** Opens an approval for a waiting item: pending, no votes, one history entry. */
+export function openApproval(item: WaitingItem, now: Date): Approval {
+  const createdAt = now.toISOString();
+  const timeoutSeconds = item.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[item.source];
+  return {
+    id: approvalIdFor(item.source, item.naturalKey),
+    source: item.source,
+    sourceRef: item.sourceRef,
+    workflowRef: item.workflowRef,
+    title: item.title,
+    ...(item.description === undefined ? {} : { description: item.description }),
+    context: { links: item.context?.links ?? [], fields: item.context?.fields ?? {} },
+    approvers: [...new Set(item.approvers ?? [])],
+    requiredApprovals: item.requiredApprovals ?? 1,
+    ...(item.requestedBy === undefined ? {} : { requestedBy: item.requestedBy }),
+    status: 'pending',
+    votes: [],
+    history: [{ at: createdAt, status: 'pending', ...(item.requestedBy ? { by: item.requestedBy } : {}) }],
+    createdAt,
+    updatedAt: createdAt,
+    expiresAt: new Date(now.getTime() + timeoutSeconds * 1000).toISOString(),
+    version: 1,
+  };
+}
+
+/** True once the deadline has passed; DynamoDB TTL is lazy, so every reader checks this itself. */
+export function isPastDeadline(approval: Pick<Approval, 'expiresAt'>, now: Date): boolean {
+  return now.getTime() >= Date.parse(approval.expiresAt);
+}
+
+/** The approval as it may be shown anywhere outside the store: without the source's secrets. */
+export type PublicApproval = Omit<Approval, 'sourceRef'>;
+
+export function toPublicApproval(approval: Approval): PublicApproval {
+  const { sourceRef: _secret, ...rest } = approval;
+  return rest;
+}

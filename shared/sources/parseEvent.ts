@@ -1,0 +1,36 @@
+import type { z } from 'zod';
+import type { SourceKind } from '../domain/approval';
+import { MalformedEventError } from './errors';
+
+/** Parses with zod and turns a failure into a MalformedEventError that names paths and rules, never values. */
+export function parseEvent<Schema extends z.ZodType>(
+  schema: Schema,
+  event: unknown,
+  source: SourceKind,
+  what: string,
+  /** Where `event` sits in the whole event, e.g. `detail`, so issue paths point into the event as received. */
+  at: readonly string[] = [],
+): z.output<Schema> {
+  const result = schema.safeParse(event);
+  if (result.success) return result.data;
+  throw new MalformedEventError(
+    source,
+    `not a valid ${what}`,
+    result.error.issues.map((issue) => ({
+      path: [...at, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
+    { cause: result.error },
+  );
+}
+
+/** True when `event` is an EventBridge envelope with this source (if given) and one of these detail-types. */
+export function isEventBridgeEvent(event: unknown, detailTypes: readonly string[], source?: string): boolean {
+  if (typeof event !== 'object' || event === null) return false;
+  const envelope = event as Record<string, unknown>;
+  return (
+    typeof envelope['detail-type'] === 'string' &&
+    detailTypes.includes(envelope['detail-type']) &&
+    (source === undefined || envelope.source === source)
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * DynamoDB adapter of the approval store (schema: infra/table.yml).
+ * One item per approval; the sparse `openStatus` attribute feeds the OpenByCreatedAt index and is removed on close;
+ * `workflowKey` feeds ByWorkflow; `purgeAt` (epoch seconds) lets TTL remove closed items long after they close.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type Approval, isOpen, type OpenStatus, type SourceKind } from '../domain/approval';
+import type { ApprovalStore, CreateResult, OpenApprovalsPage } from './approvalStore';
+import { ApprovalVersionConflictError, InvalidCursorError } from './errors';
+
+export const OPEN_BY_CREATED_AT_INDEX = 'OpenByCreatedAt';
+export const BY_WORKFLOW_INDEX = 'ByWorkflow';
+const APPROVAL_SORT_KEY = 'APPROVAL';
+/** How long a closed approval stays readable before TTL may delete it. */
+export const CLOSED_RETENTION_SECONDS = 90 * 24 * 60 * 60;
+
+interface ApprovalItem extends Approval {
+  pk: string;
+  sk: string;
+  workflowKey: string;
+  openStatus?: OpenStatus;
+  openSince?: string;
+  purgeAt?: number;
+}
+
+const keyOf = (id: string) => ({ pk: `APPROVAL#${id}`, sk: APPROVAL_SORT_KEY });
+const workflowKeyOf = (source: SourceKind, workflowRef: string) => `${source}#${workflowRef}`;
+
+function toItem(approval: Approval): ApprovalItem {
+  const item: ApprovalItem = {
+    ...approval,
+    ...keyOf(approval.id),
+    workflowKey: workflowKeyOf(approval.source, approval.workflowRef),
+  };
+  if (isOpen(approval.status)) {
+    item.openStatus = approval.status;
+    item.openSince = `${approval.createdAt}#${approval.id}`;
+  } else {
+    item.purgeAt = Math.floor(Date.parse(approval.updatedAt) / 1000) + CLOSED_RETENTION_SECONDS;
+  }
+  return item;
+}
+
+function fromItem(item: Record<string, unknown>): Approval {
+  const { pk: _pk, sk: _sk, workflowKey: _w, openStatus: _o, openSince: _s, purgeAt: _p, ...approval } = item;
+  return approval as unknown as Approval;
+}
+
+function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+function decodeCursor(cursor: string, status: OpenStatus): Record<string, unknown> {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const valid =
+      typeof key === 'object' &&
+      key !== null &&
+      Object.keys(key).sort().join(',') === 'openSince,openStatus,pk,sk' &&
+      key.openStatus === status &&
+      Object.values(key).every((value) => typeof value === 'string');
+    if (!valid) throw new Error('unexpected cursor shape');
+    return key;
+  } catch (error) {
+    throw new InvalidCursorError({ cause: error });
+  }
+}
+
+export class DynamoApprovalStore implements ApprovalStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(approval: Approval): Promise<CreateResult> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(approval),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'already-exists';
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Approval | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keyOf(id), ConsistentRead: true }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  async update(approval: Approval): Promise<void> {
+    const expectedVersion = approval.version - 1;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(approval),
+          ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ApprovalVersionConflictError(approval.id, expectedVersion, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async listOpen(query: { status: OpenStatus; limit: number; cursor?: string }): Promise<OpenApprovalsPage> {
+    const startKey = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.status);
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: OPEN_BY_CREATED_AT_INDEX,
+        KeyConditionExpression: 'openStatus = :status',
+        ExpressionAttributeValues: { ':status': query.status },
+        Limit: query.limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    const nextCursor = encodeCursor(page.LastEvaluatedKey);
+    return { items: (page.Items ?? []).map(fromItem), ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  async findByWorkflow(source: SourceKind, workflowRef: string): Promise<Approval[]> {
+    const items: Approval[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: BY_WORKFLOW_INDEX,
+          KeyConditionExpression: 'workflowKey = :workflowKey',
+          ExpressionAttributeValues: { ':workflowKey': workflowKeyOf(source, workflowRef) },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []).map(fromItem));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}

@@ -1,0 +1,19 @@
+/** Someone else changed the approval between our read and our write; re-read and decide again. */
+export class ApprovalVersionConflictError extends Error {
+  override readonly name = 'ApprovalVersionConflictError';
+  constructor(
+    readonly approvalId: string,
+    readonly expectedVersion: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`approval ${approvalId} is no longer at version ${expectedVersion}`, options);
+  }
+}
+
+/** A pagination cursor we did not issue (tampered, truncated or from another query). */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+  constructor(options?: { cause?: unknown }) {
+    super('the pagination cursor is not valid', options);
+  }
+}

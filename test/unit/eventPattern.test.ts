@@ -1,0 +1,434 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is osls / CloudFormation syntax, not JS.
+// Examples from the Amazon EventBridge User Guide (pages cited per block), run through our matcher.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { matchesEventPattern, UnsupportedEventPatternError } from '../../infra/local/eventPattern';
+import { type EventRule, loadEventRules, rulesMatching } from '../../infra/local/eventRules';
+
+const ec2Event = {
+  version: '0',
+  id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+  'detail-type': 'EC2 Instance State-change Notification',
+  source: 'aws.ec2',
+  account: '111122223333',
+  time: '2017-12-22T18:43:48Z',
+  region: 'us-west-1',
+  resources: ['arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0'],
+  detail: { 'instance-id': 'i-1234567890abcdef0', state: 'terminated' },
+};
+const withDetail = (detail: Record<string, unknown>) => ({ ...ec2Event, detail });
+
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html (+ eb-create-pattern.html)
+describe('event patterns: fields, nesting and values', () => {
+  const terminated = {
+    source: ['aws.ec2'],
+    'detail-type': ['EC2 Instance State-change Notification'],
+    detail: { state: ['terminated'] },
+  };
+
+  it('matches the documented EC2 termination pattern and ignores fields the pattern does not name', () => {
+    expect(matchesEventPattern(terminated, ec2Event)).toBe(true);
+  });
+
+  it('needs every named field, with the same nesting and an exact, case-sensitive value', () => {
+    expect(matchesEventPattern(terminated, withDetail({ state: 'running' }))).toBe(false);
+    expect(matchesEventPattern(terminated, withDetail({ state: 'Terminated' }))).toBe(false);
+    expect(matchesEventPattern(terminated, withDetail({}))).toBe(false);
+    expect(matchesEventPattern(terminated, { ...ec2Event, state: 'terminated', detail: undefined })).toBe(false);
+    expect(matchesEventPattern(terminated, { ...ec2Event, source: 'aws.ec2x' })).toBe(false);
+  });
+
+  it('ORs the values of a field ("source": ["aws.ec2", "aws.fargate"])', () => {
+    const pattern = { source: ['aws.ec2', 'aws.fargate'] };
+    expect(matchesEventPattern(pattern, { source: 'aws.fargate' })).toBe(true);
+    expect(matchesEventPattern(pattern, { source: 'aws.ec2' })).toBe(true);
+    expect(matchesEventPattern(pattern, { source: 'aws.s3' })).toBe(false);
+  });
+
+  it('matches numbers in nested objects (Macie: risk-score 80 and trigger.risk 8)', () => {
+    const pattern = {
+      source: ['aws.macie'],
+      'detail-type': ['Macie Alert'],
+      detail: { 'risk-score': [80], trigger: { risk: [8] } },
+    };
+    const macie = {
+      source: 'aws.macie',
+      'detail-type': 'Macie Alert',
+      detail: { 'risk-score': 80, trigger: { risk: 8 } },
+    };
+    expect(matchesEventPattern(pattern, macie)).toBe(true);
+    expect(matchesEventPattern(pattern, { ...macie, detail: { 'risk-score': 80, trigger: { risk: 7 } } })).toBe(false);
+    expect(matchesEventPattern(pattern, { ...macie, detail: { 'risk-score': '80', trigger: { risk: 8 } } })).toBe(
+      false,
+    );
+  });
+
+  it('matches an empty pattern against any event', () => {
+    expect(matchesEventPattern({}, ec2Event)).toBe(true);
+  });
+});
+
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-null-values.html
+describe('null values and empty strings', () => {
+  const autoScaling = {
+    'detail-type': 'EC2 Instance Launch Successful',
+    source: 'aws.autoscaling',
+    resources: [],
+    detail: { eventVersion: '', responseElements: null },
+  };
+
+  it('matches "" and null as distinct values', () => {
+    expect(matchesEventPattern({ detail: { eventVersion: [''] } }, autoScaling)).toBe(true);
+    expect(matchesEventPattern({ detail: { responseElements: [null] } }, autoScaling)).toBe(true);
+    expect(matchesEventPattern({ detail: { eventVersion: [null] } }, autoScaling)).toBe(false);
+    expect(matchesEventPattern({ detail: { responseElements: [''] } }, autoScaling)).toBe(false);
+  });
+
+  it('does not treat a missing field as null', () => {
+    expect(matchesEventPattern({ detail: { other: [null] } }, autoScaling)).toBe(false);
+  });
+});
+
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-arrays.html
+describe('arrays', () => {
+  const pattern = {
+    resources: [
+      'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f',
+      'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f',
+      'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f',
+    ],
+  };
+
+  it('matches when the pattern array and the event array intersect', () => {
+    const event = {
+      resources: [
+        'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:eb56d16b-bbf0-401d-b893-d5978ed4a025:autoScalingGroupName/ASGTerminate',
+        'arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f',
+      ],
+    };
+    expect(matchesEventPattern(pattern, event)).toBe(true);
+  });
+
+  it('does not match disjoint or empty arrays', () => {
+    expect(
+      matchesEventPattern(pattern, { resources: ['arn:aws:ec2:us-east-1:999999999999:instance/i-b188560f'] }),
+    ).toBe(false);
+    expect(matchesEventPattern(pattern, { resources: [] })).toBe(false);
+  });
+
+  it('matches a nested pattern against any object of an array', () => {
+    const nested = { detail: { steps: { name: ['approve'], status: ['Waiting'] } } };
+    expect(
+      matchesEventPattern(nested, {
+        detail: {
+          steps: [
+            { name: 'build', status: 'Success' },
+            { name: 'approve', status: 'Waiting' },
+          ],
+        },
+      }),
+    ).toBe(true);
+    // Both fields must hold in the same element.
+    expect(
+      matchesEventPattern(nested, {
+        detail: {
+          steps: [
+            { name: 'approve', status: 'Success' },
+            { name: 'build', status: 'Waiting' },
+          ],
+        },
+      }),
+    ).toBe(false);
+  });
+});
+
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html
+describe('comparison operators', () => {
+  it('prefix: "time" starting with "2017-10-02"', () => {
+    const pattern = { time: [{ prefix: '2017-10-02' }] };
+    expect(matchesEventPattern(pattern, { time: '2017-10-02T18:43:48Z' })).toBe(true);
+    expect(matchesEventPattern(pattern, { time: '2017-10-03T18:43:48Z' })).toBe(false);
+    expect(matchesEventPattern({ Region: [{ prefix: 'us-' }] }, { Region: 'eu-west-1' })).toBe(false);
+  });
+
+  it('prefix with equals-ignore-case: service starting with "EventB" in any case', () => {
+    const pattern = { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } };
+    expect(matchesEventPattern(pattern, { detail: { service: 'eventbridge' } })).toBe(true);
+    expect(matchesEventPattern(pattern, { detail: { service: 'EVENTBRIDGE' } })).toBe(true);
+    expect(matchesEventPattern(pattern, { detail: { service: 'sqs' } })).toBe(false);
+  });
+
+  it('suffix: FileName ending in .png, and suffix with equals-ignore-case', () => {
+    expect(matchesEventPattern({ FileName: [{ suffix: '.png' }] }, { FileName: 'image.png' })).toBe(true);
+    expect(matchesEventPattern({ FileName: [{ suffix: '.png' }] }, { FileName: 'image.PNG' })).toBe(false);
+    const ignoreCase = { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } };
+    expect(matchesEventPattern(ignoreCase, { detail: { FileName: 'image.PNG' } })).toBe(true);
+    expect(matchesEventPattern(ignoreCase, { detail: { FileName: 'image.jpg' } })).toBe(false);
+  });
+
+  it('equals-ignore-case: Name "alice" matches "Alice"', () => {
+    const pattern = { Name: [{ 'equals-ignore-case': 'alice' }] };
+    expect(matchesEventPattern(pattern, { Name: 'Alice' })).toBe(true);
+    expect(matchesEventPattern(pattern, { Name: 'Alicia' })).toBe(false);
+  });
+
+  it('anything-but with a string, a number and lists of either', () => {
+    const state = { detail: { state: [{ 'anything-but': 'initializing' }] } };
+    expect(matchesEventPattern(state, withDetail({ state: 'running' }))).toBe(true);
+    expect(matchesEventPattern(state, withDetail({ state: 'initializing' }))).toBe(false);
+
+    const limit = { detail: { 'x-limit': [{ 'anything-but': 123 }] } };
+    expect(matchesEventPattern(limit, withDetail({ 'x-limit': 124 }))).toBe(true);
+    expect(matchesEventPattern(limit, withDetail({ 'x-limit': 123 }))).toBe(false);
+
+    const states = { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } };
+    expect(matchesEventPattern(states, withDetail({ state: 'running' }))).toBe(true);
+    expect(matchesEventPattern(states, withDetail({ state: 'overloaded' }))).toBe(false);
+
+    const limits = { detail: { 'x-limit': [{ 'anything-but': [100, 200, 300] }] } };
+    expect(matchesEventPattern(limits, withDetail({ 'x-limit': 150 }))).toBe(true);
+    expect(matchesEventPattern(limits, withDetail({ 'x-limit': 200 }))).toBe(false);
+  });
+
+  it('anything-but needs the field to be present', () => {
+    expect(matchesEventPattern({ detail: { state: [{ 'anything-but': 'initializing' }] } }, withDetail({}))).toBe(
+      false,
+    );
+  });
+
+  it('anything-but with prefix, suffix, equals-ignore-case and wildcard', () => {
+    const notInit = { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } };
+    expect(matchesEventPattern(notInit, withDetail({ state: 'running' }))).toBe(true);
+    expect(matchesEventPattern(notInit, withDetail({ state: 'initializing' }))).toBe(false);
+
+    const notUs = { Region: [{ 'anything-but': { prefix: 'us-' } }] };
+    expect(matchesEventPattern(notUs, { Region: 'eu-west-1' })).toBe(true);
+    expect(matchesEventPattern(notUs, { Region: 'us-east-1' })).toBe(false);
+
+    const notPng = { FileName: [{ 'anything-but': { suffix: '.png' } }] };
+    expect(matchesEventPattern(notPng, { FileName: 'a.jpg' })).toBe(true);
+    expect(matchesEventPattern(notPng, { FileName: 'a.png' })).toBe(false);
+
+    const notInitializing = { state: [{ 'anything-but': { 'equals-ignore-case': 'initializing' } }] };
+    expect(matchesEventPattern(notInitializing, { state: 'running' })).toBe(true);
+    expect(matchesEventPattern(notInitializing, { state: 'INITIALIZING' })).toBe(false);
+
+    const notLib = { FilePath: [{ 'anything-but': { wildcard: '*/lib/*' } }] };
+    expect(matchesEventPattern(notLib, { FilePath: 'src/app/main.ts' })).toBe(true);
+    expect(matchesEventPattern(notLib, { FilePath: 'src/lib/util.ts' })).toBe(false);
+  });
+
+  it('numeric: ranges and equality, all fields ANDed', () => {
+    const pattern = {
+      detail: {
+        'c-count': [{ numeric: ['>', 0, '<=', 5] }],
+        'd-count': [{ numeric: ['<', 10] }],
+        'x-limit': [{ numeric: ['=', 3.018e2] }],
+      },
+    };
+    expect(matchesEventPattern(pattern, withDetail({ 'c-count': 5, 'd-count': 9.5, 'x-limit': 301.8 }))).toBe(true);
+    expect(matchesEventPattern(pattern, withDetail({ 'c-count': 0, 'd-count': 9, 'x-limit': 301.8 }))).toBe(false);
+    expect(matchesEventPattern(pattern, withDetail({ 'c-count': 6, 'd-count': 9, 'x-limit': 301.8 }))).toBe(false);
+    expect(matchesEventPattern(pattern, withDetail({ 'c-count': 3, 'd-count': 10, 'x-limit': 301.8 }))).toBe(false);
+    // Numeric matching applies to JSON numbers only.
+    expect(matchesEventPattern(pattern, withDetail({ 'c-count': '3', 'd-count': 9, 'x-limit': 301.8 }))).toBe(false);
+  });
+
+  it('exists: true needs the leaf, false needs it absent; an object is not a leaf', () => {
+    const hasState = { detail: { state: [{ exists: true }] } };
+    expect(matchesEventPattern(hasState, withDetail({ 'instance-id': 'i-abcd1111', state: 'pending' }))).toBe(true);
+    expect(matchesEventPattern(hasState, withDetail({ 'c-count': { c1: 100 } }))).toBe(false);
+
+    const noCount = { detail: { 'c-count': [{ exists: false }] } };
+    expect(matchesEventPattern(noCount, withDetail({ state: ['initializing', 'running'] }))).toBe(true);
+    expect(matchesEventPattern(noCount, withDetail({ state: 'running', 'c-count': { c1: 100 } }))).toBe(true);
+    expect(matchesEventPattern(noCount, withDetail({ 'c-count': 3 }))).toBe(false);
+  });
+
+  it('wildcard: * matches any run of characters; \\* and \\\\ are literals', () => {
+    const busArn = { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] };
+    expect(matchesEventPattern(busArn, { EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/orders' })).toBe(
+      true,
+    );
+    expect(matchesEventPattern(busArn, { EventBusArn: 'arn:aws:events:eu-west-1:123456789012:event-bus/orders' })).toBe(
+      false,
+    );
+    expect(matchesEventPattern({ FileName: [{ wildcard: '*.png' }] }, { FileName: '.png' })).toBe(true);
+    expect(matchesEventPattern({ FileName: [{ wildcard: 'dir/*.png' }] }, { FileName: 'other/a.png' })).toBe(false);
+    expect(matchesEventPattern({ v: [{ wildcard: 'a\\*b' }] }, { v: 'a*b' })).toBe(true);
+    expect(matchesEventPattern({ v: [{ wildcard: 'a\\*b' }] }, { v: 'axxb' })).toBe(false);
+    expect(matchesEventPattern({ v: [{ wildcard: 'a\\\\b' }] }, { v: 'a\\b' })).toBe(true);
+    expect(matchesEventPattern({ v: [{ wildcard: 'a.c' }] }, { v: 'abc' })).toBe(false);
+  });
+
+  it('$or: any one of the sub-patterns, combined with the other fields', () => {
+    const pattern = {
+      source: ['aws.ec2'],
+      detail: {
+        $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }],
+      },
+    };
+    expect(matchesEventPattern(pattern, withDetail({ 'd-count': 3 }))).toBe(true);
+    expect(matchesEventPattern(pattern, withDetail({ 'c-count': 4 }))).toBe(true);
+    expect(matchesEventPattern(pattern, withDetail({ 'c-count': 9, 'd-count': 11 }))).toBe(false);
+    expect(matchesEventPattern(pattern, { ...withDetail({ 'd-count': 3 }), source: 'aws.s3' })).toBe(false);
+  });
+
+  it('combines operators (the documented complex example)', () => {
+    const pattern = {
+      time: [{ prefix: '2017-10-02' }],
+      detail: {
+        state: [{ 'anything-but': 'initializing' }],
+        'c-count': [{ numeric: ['>', 0, '<=', 5] }],
+        'd-count': [{ numeric: ['<', 10] }],
+        'x-limit': [{ 'anything-but': [100, 200, 300] }],
+      },
+    };
+    const event = {
+      time: '2017-10-02T18:43:48Z',
+      detail: { state: 'running', 'c-count': 1, 'd-count': 2, 'x-limit': 150 },
+    };
+    expect(matchesEventPattern(pattern, event)).toBe(true);
+    expect(matchesEventPattern(pattern, { ...event, detail: { ...event.detail, 'x-limit': 300 } })).toBe(false);
+  });
+});
+
+describe('patterns the local stack cannot evaluate faithfully', () => {
+  it('throws instead of guessing', () => {
+    const cidr = { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } };
+    expect(() => matchesEventPattern(cidr, withDetail({ sourceIPAddress: '10.0.0.1' }))).toThrow(
+      UnsupportedEventPatternError,
+    );
+    expect(() => matchesEventPattern({ source: 'aws.ec2' }, ec2Event)).toThrow(UnsupportedEventPatternError);
+    expect(() => matchesEventPattern({ n: [{ numeric: ['~', 1] }] }, { n: 1 })).toThrow(UnsupportedEventPatternError);
+  });
+});
+
+// The local stack's routing table comes from the real serverless.yml, so these tests pin what is deployed.
+describe('loadEventRules / rulesMatching against serverless.yml', () => {
+  const root = new URL('../../', import.meta.url);
+  const sample = (path: string) => JSON.parse(readFileSync(new URL(`events/${path}`, root), 'utf8'));
+  const rules = loadEventRules(fileURLToPath(new URL('serverless.yml', root)));
+  const names = (matched: EventRule[]) => matched.map((r) => r.ruleName);
+
+  it('reads the three capture rules, with their bus and exact pattern, resolving ${sls:stage} to "local"', () => {
+    expect(rules).toEqual([
+      {
+        functionName: 'capture',
+        handler: 'functions/capture.handler',
+        bus: 'custom',
+        ruleName: 'greenlight-local-sfn-approval-requested',
+        pattern: { 'detail-type': ['Approval Requested'] },
+      },
+      {
+        functionName: 'capture',
+        handler: 'functions/capture.handler',
+        bus: 'default',
+        ruleName: 'greenlight-local-imagebuilder-step-waiting',
+        pattern: { source: ['aws.imagebuilder'], 'detail-type': ['EC2 Image Builder Workflow Step Waiting'] },
+      },
+      {
+        functionName: 'capture',
+        handler: 'functions/capture.handler',
+        bus: 'default',
+        ruleName: 'greenlight-local-ssm-automation-waiting',
+        pattern: {
+          source: ['aws.ssm'],
+          'detail-type': [
+            'EC2 Automation Step Status-change Notification',
+            'EC2 Automation Execution Status-change Notification',
+          ],
+          detail: { Status: ['Waiting'] },
+        },
+      },
+    ]);
+  });
+
+  it('routes a Step Functions "Approval Requested" event on the custom bus only, whatever its source', () => {
+    const event = sample('stepfunctions/approval-requested.json');
+    expect(names(rulesMatching(rules, event, 'custom'))).toEqual(['greenlight-local-sfn-approval-requested']);
+    expect(rulesMatching(rules, { ...event, source: 'another.caller' }, 'custom')).toHaveLength(1);
+    expect(rulesMatching(rules, event, 'default')).toEqual([]);
+    expect(rulesMatching(rules, { ...event, 'detail-type': 'Approval Granted' }, 'custom')).toEqual([]);
+  });
+
+  it('routes the Image Builder waiting step on the default bus only', () => {
+    const event = sample('imagebuilder/workflow-step-waiting.json');
+    expect(names(rulesMatching(rules, event, 'default'))).toEqual(['greenlight-local-imagebuilder-step-waiting']);
+    expect(rulesMatching(rules, event, 'custom')).toEqual([]);
+    expect(rulesMatching(rules, { ...event, source: 'com.example.fake' }, 'default')).toEqual([]);
+    expect(rulesMatching(rules, sample('imagebuilder/image-state-change-available.json'), 'default')).toEqual([]);
+  });
+
+  it('routes SSM Automation step and execution notifications only while Waiting', () => {
+    for (const file of ['ssm/automation-step-waiting.json', 'ssm/automation-execution-waiting.json']) {
+      const event = sample(file);
+      expect(names(rulesMatching(rules, event, 'default'))).toEqual(['greenlight-local-ssm-automation-waiting']);
+      expect(rulesMatching(rules, event, 'custom')).toEqual([]);
+      expect(rulesMatching(rules, { ...event, detail: { ...event.detail, Status: 'InProgress' } }, 'default')).toEqual(
+        [],
+      );
+      expect(rulesMatching(rules, { ...event, source: 'com.example.fake' }, 'default')).toEqual([]);
+    }
+    expect(rulesMatching(rules, sample('ssm/automation-execution-success.json'), 'default')).toEqual([]);
+  });
+
+  it('ignores events no rule asks for', () => {
+    for (const file of [
+      'stepfunctions/execution-status-change-succeeded.json',
+      'imagebuilder/image-state-change-failed.json',
+    ]) {
+      expect(rulesMatching(rules, sample(file), 'default')).toEqual([]);
+      expect(rulesMatching(rules, sample(file), 'custom')).toEqual([]);
+    }
+  });
+
+  it('keeps other osls variables literal, skips disabled and schedule rules, and refuses input transformers', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'greenlight-rules-'));
+    const write = (text: string) => {
+      const path = join(dir, `sls-${Math.random().toString(36).slice(2)}.yml`);
+      writeFileSync(path, text);
+      return path;
+    };
+    try {
+      const path = write(
+        [
+          'functions:',
+          '  a:',
+          '    handler: functions/a.handler',
+          '    events:',
+          '      - eventBridge:',
+          '          eventBus: !Ref SomeBus',
+          '          pattern: { source: ["${self:custom.source}"], detail-type: ["${sls:stage}-x"] }',
+          '      - eventBridge: { enabled: false, pattern: { source: [off] } }',
+          '      - eventBridge: { schedule: rate(5 minutes) }',
+          '      - eventBridge: { eventBus: "arn:aws:events:us-east-1:111122223333:event-bus/default", pattern: { source: [s] } }',
+          '      - http: { path: /x, method: get }',
+        ].join('\n'),
+      );
+      // Act
+      const loaded = loadEventRules(path);
+      // Assess
+      expect(loaded).toEqual([
+        {
+          functionName: 'a',
+          handler: 'functions/a.handler',
+          bus: 'custom',
+          pattern: { source: ['${self:custom.source}'], 'detail-type': ['local-x'] },
+        },
+        { functionName: 'a', handler: 'functions/a.handler', bus: 'default', pattern: { source: ['s'] } },
+      ]);
+      const transformer = write(
+        'functions:\n  a:\n    handler: h.h\n    events:\n      - eventBridge: { pattern: { source: [s] }, inputPath: $.detail }\n',
+      );
+      expect(() => loadEventRules(transformer)).toThrow(/inputPath/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
