@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { LOCAL_EVENT_BUS_NAME, type LocalStack } from './localStack';
+import type { AwsStandins } from './standins';
 
 const eventsFolder = fileURLToPath(new URL('../../events/', import.meta.url));
 // biome-ignore lint/suspicious/noExplicitAny: sample events are plain JSON documents
@@ -59,10 +60,11 @@ async function seedImageBuilder(stack: LocalStack): Promise<void> {
   await stack.publish(event, 'default');
 }
 
-async function seedSsmAutomation(stack: LocalStack): Promise<void> {
+/** Makes the SSM stand-in hold the waiting automation that the SSM sample events talk about. */
+export function registerSampleAutomation(standins: AwsStandins): void {
   const response = sample('ssm/get-automation-execution-waiting.response').AutomationExecution;
   const approveStep = response.StepExecutions.find((step: { Action: string }) => step.Action === 'aws:approve');
-  stack.standins.ssm.startWaitingAutomation({
+  standins.ssm.startWaitingAutomation({
     automationExecutionId: response.AutomationExecutionId,
     documentName: response.DocumentName,
     stepName: approveStep.StepName,
@@ -71,6 +73,10 @@ async function seedSsmAutomation(stack: LocalStack): Promise<void> {
     message: JSON.parse(approveStep.Inputs.Message),
     minRequiredApprovals: Number(approveStep.Inputs.MinRequiredApprovals),
   });
+}
+
+async function seedSsmAutomation(stack: LocalStack): Promise<void> {
+  registerSampleAutomation(stack.standins);
   // SSM announces the wait twice (step and execution status change): both land on the same approval.
   await stack.publish(sample('ssm/automation-step-waiting'), 'default');
   await stack.publish(sample('ssm/automation-execution-waiting'), 'default');

@@ -4,10 +4,11 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack';
+import { registerSampleAutomation } from '../../infra/local/seedWaitingWorkflows';
 import type { Approval } from '../../shared/domain/approval';
 import { transition } from '../../shared/domain/approvalStateMachine';
 import { sampleEvent, WAITING_EVENT_SAMPLES } from '../support/fixtures';
-import { allItems, clearTable, registerSampleAutomation } from '../support/localStackHelpers';
+import { allItems, clearTable } from '../support/localStackHelpers';
 import { captureLogs, type LogCapture } from '../support/logCapture';
 
 let stack: LocalStack;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   process.env.LOG_LEVEL = 'INFO';
   logs = captureLogs();
   stack = await startLocalStack();
-  registerSampleAutomation(stack);
+  registerSampleAutomation(stack.standins);
   secrets.push(
     sampleEvent('stepfunctions/approval-requested').detail.taskToken,
     sampleEvent('stepfunctions/approval-requested-minimal').detail.taskToken,
