@@ -7,11 +7,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { OPEN_STATUSES, type PublicApproval, toPublicApproval } from '../../shared/domain/approval';
 import type { ApprovalStore } from '../../shared/store/approvalStore';
+import { fromApiGatewayResult, toApiGatewayEvent } from './apiGatewayEvent';
 import type { EventBusKind } from './eventRules';
+import { loadHttpApiRoutes, matchHttpApiRoute } from './httpApiRoutes';
 import type { LocalEventBus } from './localEventBus';
 import type { LocalFunctions } from './localFunctions';
 
 const MAX_EVENT_BYTES = 256 * 1024; // EventBridge's own limit for an event
+const MAX_API_BODY_BYTES = 10 * 1024 * 1024; // API Gateway HTTP API's payload limit; the functions enforce their own
 
 interface LocalHttpServerOptions {
   port: number;
@@ -52,15 +55,47 @@ function renderApprovalsPage(approvals: PublicApproval[]): string {
 <p>JSON: <a href="/local/approvals">/local/approvals</a></p></body></html>`;
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage, limit = MAX_EVENT_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_EVENT_BYTES) throw new HttpError(413, `the event is larger than ${MAX_EVENT_BYTES} bytes`);
+    if (size > limit) throw new HttpError(413, `the request body is larger than ${limit} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** API Gateway HTTP API in front of the functions serverless.yml routes there (payload format 2.0). */
+async function serveHttpApi(
+  functions: LocalFunctions,
+  routes: ReturnType<typeof loadHttpApiRoutes>,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): Promise<boolean> {
+  const match = matchHttpApiRoute(routes, request.method ?? 'GET', url.pathname);
+  if (!match) return false;
+  const event = toApiGatewayEvent(
+    {
+      method: request.method ?? 'GET',
+      url: request.url ?? '/',
+      headers: request.headers,
+      rawHeaders: request.rawHeaders,
+      body: await readBody(request, MAX_API_BODY_BYTES),
+      sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+      httpVersion: request.httpVersion,
+    },
+    match.route,
+    match.pathParameters,
+  );
+  const result = fromApiGatewayResult((await functions.invoke(match.route.functionName, event)) as never);
+  response.writeHead(result.statusCode, {
+    ...result.headers,
+    ...(result.cookies.length > 0 ? { 'set-cookie': result.cookies } : {}),
+  });
+  response.end(result.body);
+  return true;
 }
 
 class HttpError extends Error {
@@ -81,7 +116,7 @@ function send(response: ServerResponse, status: number, body: unknown, contentTy
 async function injectEvent(options: LocalHttpServerOptions, request: IncomingMessage, url: URL): Promise<unknown> {
   let event: unknown;
   try {
-    event = JSON.parse(await readBody(request));
+    event = JSON.parse((await readBody(request)).toString('utf8'));
   } catch (error) {
     if (error instanceof HttpError) throw error;
     throw new HttpError(400, 'the body is not JSON');
@@ -103,10 +138,13 @@ async function injectEvent(options: LocalHttpServerOptions, request: IncomingMes
 }
 
 export async function startLocalHttpServer(options: LocalHttpServerOptions) {
+  const apiRoutes = loadHttpApiRoutes();
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
-      if (request.method === 'GET' && url.pathname === '/') {
+      if (await serveHttpApi(options.functions, apiRoutes, request, response, url)) {
+        // answered by a function, as API Gateway would
+      } else if (request.method === 'GET' && url.pathname === '/') {
         send(response, 200, renderApprovalsPage(await listOpenApprovals(options.store)), 'text/html');
       } else if (request.method === 'GET' && url.pathname === '/local/approvals') {
         send(response, 200, { items: await listOpenApprovals(options.store) });

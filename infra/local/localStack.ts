@@ -3,8 +3,10 @@
  * stand-ins for Step Functions, Image Builder, SSM and EventBridge, EventBridge routing read from serverless.yml, the
  * functions themselves (unchanged), and a small HTTP server for people.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createReviewLinkToken, type ReviewLinkKeys, reviewLinkUrl } from '../../shared/channels/reviewLinks';
 import { createDocumentClient } from '../../shared/runtime/createDocumentClient';
 import { DynamoApprovalStore } from '../../shared/store/dynamoApprovalStore';
 import type { EventBusKind } from './eventRules';
@@ -18,6 +20,8 @@ export const LOCAL_TABLE_NAME = 'greenlight-local-approvals';
 export const LOCAL_EVENT_BUS_NAME = 'greenlight-local';
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '111122223333';
+export const REST_SIGNING_SECRET_PARAMETER = '/greenlight/local/rest-signing-secret';
+export const REVIEW_LINK_KEYS_PARAMETER = '/greenlight/local/review-link-keys';
 
 export interface LocalStackOptions {
   /** Folder for the DynamoDB data, the stand-ins' state and dead letters; in memory when absent. */
@@ -33,6 +37,9 @@ export interface LocalStack {
   standins: AwsStandins;
   store: DynamoApprovalStore;
   functions: LocalFunctions;
+  restSigningSecret: string;
+  /** A review link for this approver, signed like the notifications sign theirs (valid 7 days). */
+  reviewLink(approvalId: string, approver: string): string;
   /** Delivers an EventBridge event as AWS would (to the rules in serverless.yml that match it). */
   publish(event: unknown, bus?: EventBusKind): ReturnType<LocalEventBus['publish']>;
   close(): Promise<void>;
@@ -52,7 +59,24 @@ function configureEnvironment(dynamoEndpoint: string, standinsUrl: string): void
     APPROVALS_TABLE_NAME: LOCAL_TABLE_NAME,
     EVENT_BUS_NAME: LOCAL_EVENT_BUS_NAME,
     POWERTOOLS_SERVICE_NAME: 'greenlight',
+    REST_SIGNING_SECRET_PARAMETER,
+    REVIEW_LINK_KEYS_PARAMETER,
   });
+}
+
+/** The secrets the functions read from Parameter Store: made once, kept with the stand-ins' state. */
+function ensureSecrets(standins: AwsStandins): { restSigningSecret: string; reviewLinkKeys: ReviewLinkKeys } {
+  if (standins.ssm.parameterValue(REST_SIGNING_SECRET_PARAMETER) === undefined) {
+    standins.ssm.putParameter(REST_SIGNING_SECRET_PARAMETER, randomBytes(32).toString('hex'));
+  }
+  if (standins.ssm.parameterValue(REVIEW_LINK_KEYS_PARAMETER) === undefined) {
+    const keys: ReviewLinkKeys = { currentKeyId: 'local-1', keys: { 'local-1': randomBytes(32).toString('hex') } };
+    standins.ssm.putParameter(REVIEW_LINK_KEYS_PARAMETER, JSON.stringify(keys));
+  }
+  return {
+    restSigningSecret: standins.ssm.parameterValue(REST_SIGNING_SECRET_PARAMETER) as string,
+    reviewLinkKeys: JSON.parse(standins.ssm.parameterValue(REVIEW_LINK_KEYS_PARAMETER) as string) as ReviewLinkKeys,
+  };
 }
 
 /** The envelope EventBridge delivers for a PutEvents entry. */
@@ -83,6 +107,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.standinsPort === undefined ? {} : { port: options.standinsPort }),
   });
   configureEnvironment(dynamo.endpoint, standins.url);
+  const secrets = ensureSecrets(standins);
 
   const functions = new LocalFunctions(dataDir ? { deadLetterPath: join(dataDir, 'dead-letters.jsonl') } : {});
   const bus = new LocalEventBus(functions);
@@ -106,6 +131,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     store,
     functions,
     publish,
+    restSigningSecret: secrets.restSigningSecret,
+    reviewLink: (approvalId, approver) =>
+      reviewLinkUrl(
+        http.url,
+        approvalId,
+        createReviewLinkToken(secrets.reviewLinkKeys, {
+          approvalId,
+          approver,
+          expiresAt: new Date(Date.now() + 7 * 24 * 60 * 60 * 1000),
+        }),
+      ),
     close: async () => {
       await http.close();
       await standins.close();

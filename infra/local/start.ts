@@ -4,15 +4,25 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { PublicApproval } from '../../shared/domain/approval';
 import { listOpenApprovals } from './localHttpServer';
 import { startLocalStack } from './localStack';
 import { seedWaitingWorkflows } from './seedWaitingWorkflows';
 
 const port = (variable: string, fallback: number) => Number(process.env[variable] ?? fallback);
 
+/** A person to review as: an e-mail or Slack identity first (SSM lists Greenlight's own role among its approvers). */
+function reviewerOf(approval: PublicApproval): string | undefined {
+  return (
+    approval.approvers.find((identity) => identity.startsWith('email:') || identity.startsWith('slack:')) ??
+    approval.approvers.find((identity) => !identity.includes(':role/'))
+  );
+}
+
 async function main(): Promise<void> {
   const dataDir = resolve(process.env.GREENLIGHT_DATA_DIR ?? '.data');
   const firstStart = !existsSync(join(dataDir, 'aws-standins.json'));
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.LOG_LEVEL ??= 'WARN'; // the functions' INFO lines would bury the summary below; LOG_LEVEL=INFO shows them
   const stack = await startLocalStack({
     dataDir,
@@ -23,6 +33,10 @@ async function main(): Promise<void> {
   if (firstStart) await seedWaitingWorkflows(stack);
 
   const approvals = await listOpenApprovals(stack.store);
+  const reviewLinkLine = (approval: PublicApproval) => {
+    const reviewer = approval.status === 'pending' ? reviewerOf(approval) : undefined;
+    return reviewer ? [`      review as ${reviewer}: ${stack.reviewLink(approval.id, reviewer)}`] : [];
+  };
   const lines = [
     '',
     `Greenlight is running locally (${firstStart ? 'first start: seeded one waiting workflow per source' : 'data kept from the last run'}).`,
@@ -33,9 +47,15 @@ async function main(): Promise<void> {
     '  Inject an event:      npm run event -- events/imagebuilder/workflow-step-waiting.json',
     '',
     `${approvals.filter((approval) => approval.status === 'pending').length} pending approvals:`,
-    ...approvals.map(
-      (approval) => `  ${approval.source.padEnd(13)} ${approval.id}  ${approval.status.padEnd(8)} ${approval.title}`,
-    ),
+    ...approvals.flatMap((approval) => [
+      `  ${approval.source.padEnd(13)} ${approval.id}  ${approval.status.padEnd(8)} ${approval.title}`,
+      ...reviewLinkLine(approval),
+    ]),
+    '',
+    'Open a review link and approve or reject; the stand-ins record the answer the workflow receives:',
+    `  ${stack.standins.url}/__standins/calls`,
+    'Signed REST calls:',
+    `  npm run api -- POST /v1/approvals/<id>/decision '{"decision":"approve","approver":"email:alice@example.com"}'`,
     '',
     'Ctrl-C stops; the next `npm start` keeps everything.',
   ];

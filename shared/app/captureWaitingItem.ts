@@ -4,16 +4,19 @@
  * duplicate deliveries and Lambda retries find the item already there.
  */
 import { openApproval } from '../domain/approval';
+import { applyPolicy, type PolicyDocument } from '../domain/policy';
 import { MalformedEventError } from '../sources/errors';
 import type { WaitingSource } from '../sources/waitingSource';
 import type { ApprovalStore } from '../store/approvalStore';
-import type { Clock, Log } from './ports';
+import type { ApprovalEventPublisher, Clock, Log } from './ports';
 
 export interface CaptureDependencies {
   store: ApprovalStore;
   sources: readonly WaitingSource[];
   clock: Clock;
   log: Log;
+  policy: PolicyDocument;
+  events: ApprovalEventPublisher;
 }
 
 export type CaptureOutcome =
@@ -38,12 +41,23 @@ export async function captureWaitingItem(deps: CaptureDependencies, event: unkno
     deps.log.info('nothing waits for this event any more', { source: source.kind, reason: result.reason });
     return { outcome: 'not-waiting', reason: result.reason };
   }
-  const approval = openApproval(result.item, deps.clock.now());
+  const approval = openApproval(applyPolicy(result.item, deps.policy), deps.clock.now());
   const created = (await deps.store.create(approval)) === 'created';
   deps.log.info(created ? 'approval captured' : 'approval already captured (duplicate delivery)', {
     approvalId: approval.id,
     source: approval.source,
     workflowRef: approval.workflowRef,
   });
+  if (created) {
+    try {
+      await deps.events.publish('Approval Opened', approval);
+    } catch (error) {
+      // The approval is stored; a lost announcement must not make EventBridge redeliver (and dedupe) the event.
+      deps.log.error('could not publish Approval Opened', {
+        approvalId: approval.id,
+        errorName: error instanceof Error ? error.name : 'unknown',
+      });
+    }
+  }
   return { outcome: created ? 'created' : 'duplicate', approvalId: approval.id };
 }

@@ -12,3 +12,10 @@ export interface Log {
   warn(message: string, ...attributes: Record<string, unknown>[]): void;
   error(message: string, ...attributes: Record<string, unknown>[]): void;
 }
+
+/** Greenlight's own outbound events (EventBridge, source `greenlight`): public views only, never a task token. */
+export type ApprovalEventType = 'Approval Opened' | 'Approval Vote Recorded' | 'Approval Decided' | 'Approval Closed';
+
+export interface ApprovalEventPublisher {
+  publish(type: ApprovalEventType, approval: import('../domain/approval').Approval): Promise<void>;
+}

@@ -15,6 +15,8 @@ export type ClosedStatus = (typeof CLOSED_STATUSES)[number];
 export type ApprovalStatus = OpenStatus | ClosedStatus;
 
 export type Decision = 'approve' | 'reject';
+/** What the waiting workflow is told: approved / rejected by people, or expired (answered as the policy says). */
+export type Outcome = 'approved' | 'rejected' | 'expired';
 export type DecisionChannel = 'review-link' | 'slack' | 'rest' | 'eventbridge' | 'system';
 
 export interface ContextLink {
@@ -34,6 +36,9 @@ export interface Vote {
   channel: DecisionChannel;
   comment?: string;
   at: string;
+  /** The REST caller's Idempotency-Key and a hash of its request, to tell a replay from a reuse of the key. */
+  idempotencyKey?: string;
+  requestHash?: string;
 }
 
 export interface HistoryEntry {
@@ -57,6 +62,8 @@ export interface Approval {
   /** Identities allowed to decide (`email:…`, `slack:U…`, `iam:arn:…`); empty means the policy decides. */
   approvers: string[];
   requiredApprovals: number;
+  /** How many distinct people must reject to reject; 1 makes any rejection final. */
+  requiredRejections?: number;
   requestedBy?: string;
   status: ApprovalStatus;
   votes: Vote[];
@@ -64,6 +71,13 @@ export interface Approval {
   createdAt: string;
   updatedAt: string;
   expiresAt: string;
+  /** Set when the approval leaves `pending`: what the workflow is (being) told. */
+  outcome?: Outcome;
+  /** How many times the answer to the workflow was attempted; a touch may take over after `resumeLeaseUntil`. */
+  resumeAttempts?: number;
+  resumeLeaseUntil?: string;
+  /** Why the source refused the answer for good (status `failed`), or why the approval closed otherwise. */
+  closedReason?: string;
   /** Optimistic-concurrency counter: every write is conditional on the version it read. */
   version: number;
 }
@@ -80,6 +94,7 @@ export interface WaitingItem {
   context?: Partial<ApprovalContext>;
   approvers?: string[];
   requiredApprovals?: number;
+  requiredRejections?: number;
   requestedBy?: string;
   /** How long the workflow waits, when the request or the source says so. */
   timeoutSeconds?: number;
@@ -123,6 +138,7 @@ export function openApproval(item: WaitingItem, now: Date): Approval {
     context: { links: item.context?.links ?? [], fields: item.context?.fields ?? {} },
     approvers: [...new Set(item.approvers ?? [])],
     requiredApprovals: item.requiredApprovals ?? 1,
+    ...(item.requiredRejections === undefined ? {} : { requiredRejections: item.requiredRejections }),
     ...(item.requestedBy === undefined ? {} : { requestedBy: item.requestedBy }),
     status: 'pending',
     votes: [],
@@ -139,10 +155,15 @@ export function isPastDeadline(approval: Pick<Approval, 'expiresAt'>, now: Date)
   return now.getTime() >= Date.parse(approval.expiresAt);
 }
 
-/** The approval as it may be shown anywhere outside the store: without the source's secrets. */
-export type PublicApproval = Omit<Approval, 'sourceRef'>;
+/** The approval as it may be shown anywhere outside the store: without the source's secrets and internal markers. */
+export type PublicApproval = Omit<Approval, 'sourceRef' | 'resumeAttempts' | 'resumeLeaseUntil' | 'votes'> & {
+  votes: Array<Omit<Vote, 'idempotencyKey' | 'requestHash'>>;
+};
 
 export function toPublicApproval(approval: Approval): PublicApproval {
-  const { sourceRef: _secret, ...rest } = approval;
-  return rest;
+  const { sourceRef: _secret, resumeAttempts: _attempts, resumeLeaseUntil: _lease, ...rest } = approval;
+  return {
+    ...rest,
+    votes: approval.votes.map(({ idempotencyKey: _key, requestHash: _hash, ...vote }) => vote),
+  };
 }

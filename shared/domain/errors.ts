@@ -18,3 +18,77 @@ export class ApprovalNotFoundError extends Error {
     super(`approval ${approvalId} does not exist`);
   }
 }
+
+/** The approval no longer takes votes (decided, expired, cancelled, failed, or its answer is under way). */
+export class ApprovalClosedError extends Error {
+  override readonly name = 'ApprovalClosedError';
+  constructor(
+    readonly approvalId: string,
+    readonly status: ApprovalStatus,
+  ) {
+    super(`approval ${approvalId} is already ${status}`);
+  }
+}
+
+export class ApprovalExpiredError extends Error {
+  override readonly name = 'ApprovalExpiredError';
+  constructor(
+    readonly approvalId: string,
+    readonly expiresAt: string,
+  ) {
+    super(`approval ${approvalId} expired at ${expiresAt}`);
+  }
+}
+
+export class NotAnApproverError extends Error {
+  override readonly name = 'NotAnApproverError';
+  constructor(
+    readonly approvalId: string,
+    readonly approver: string,
+  ) {
+    super(`${approver} is not an approver of approval ${approvalId}`);
+  }
+}
+
+export class SelfApprovalError extends Error {
+  override readonly name = 'SelfApprovalError';
+  constructor(
+    readonly approvalId: string,
+    readonly approver: string,
+  ) {
+    super(`${approver} requested approval ${approvalId} and may not approve it`);
+  }
+}
+
+/** The same person already voted the other way; a vote cannot be changed. */
+export class ConflictingVoteError extends Error {
+  override readonly name = 'ConflictingVoteError';
+  constructor(
+    readonly approvalId: string,
+    readonly approver: string,
+    readonly earlierDecision: string,
+  ) {
+    super(`${approver} already voted ${earlierDecision} on approval ${approvalId}`);
+  }
+}
+
+/** An Idempotency-Key seen before with a different request. */
+export class IdempotencyKeyReusedError extends Error {
+  override readonly name = 'IdempotencyKeyReusedError';
+  constructor(readonly approvalId: string) {
+    super(`this Idempotency-Key was already used on approval ${approvalId} with a different request`);
+  }
+}
+
+/** The errors by which the policy or the approval's state refuses a decision: final, never worth a retry. */
+export function isDecisionRefusal(error: unknown): error is Error & { approvalId: string } {
+  return (
+    error instanceof ApprovalNotFoundError ||
+    error instanceof ApprovalClosedError ||
+    error instanceof ApprovalExpiredError ||
+    error instanceof NotAnApproverError ||
+    error instanceof SelfApprovalError ||
+    error instanceof ConflictingVoteError ||
+    error instanceof IdempotencyKeyReusedError
+  );
+}

@@ -3,15 +3,9 @@
  * direct `lambda:invoke.waitForTaskToken`). Documented in the README ("Step Functions request contract").
  */
 import { z } from 'zod';
+import { IDENTITY_PATTERN, IDENTITY_RULE } from '../domain/identity';
 
-export const IDENTITY_PATTERN =
-  /^(email:[^@\s]+@[^@\s]+|slack:[UW][A-Z0-9]{2,}|iam:arn:aws[a-z-]*:(iam|sts)::\d{12}:.+)$/;
-
-export const identitySchema = z
-  .string()
-  .trim()
-  .max(512)
-  .regex(IDENTITY_PATTERN, 'must be an identity: email:<address>, slack:<user id> or iam:<IAM ARN>');
+export const identitySchema = z.string().trim().max(512).regex(IDENTITY_PATTERN, IDENTITY_RULE);
 
 export const contextSchema = z
   .object({

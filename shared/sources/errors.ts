@@ -26,3 +26,15 @@ export class MalformedEventError extends Error {
     );
   }
 }
+
+/** The source could not take the answer now (throttled, 5xx, network): retry later; nothing is lost. */
+export class SourceUnavailableError extends Error {
+  override readonly name = 'SourceUnavailableError';
+  constructor(
+    readonly source: SourceKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

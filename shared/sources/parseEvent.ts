@@ -6,7 +6,7 @@ import { MalformedEventError } from './errors';
 export function parseEvent<Schema extends z.ZodType>(
   schema: Schema,
   event: unknown,
-  source: SourceKind,
+  source: SourceKind | undefined,
   what: string,
   /** Where `event` sits in the whole event, e.g. `detail`, so issue paths point into the event as received. */
   at: readonly string[] = [],

@@ -16,6 +16,8 @@ interface RunningStack {
   output: () => string;
   approvals: Array<{ source: string; id: string }>;
   httpUrl: string;
+  standinsUrl: string;
+  reviewLinks: string[];
   startedInMs: number;
 }
 
@@ -48,7 +50,17 @@ async function startGreenlight(): Promise<RunningStack> {
     (match) => ({ source: match[1] as string, id: match[2] as string }),
   );
   const httpUrl = /Open approvals:\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1] ?? '';
-  return { child, output: () => output, approvals, httpUrl, startedInMs: Date.now() - startedAt };
+  const standinsUrl = /AWS stand-ins state:\s+(http:\/\/\S+?)\/__standins/.exec(output)?.[1] ?? '';
+  const reviewLinks = [...output.matchAll(/review as \S+: (http\S+)/g)].map((match) => match[1] as string);
+  return {
+    child,
+    output: () => output,
+    approvals,
+    httpUrl,
+    standinsUrl,
+    reviewLinks,
+    startedInMs: Date.now() - startedAt,
+  };
 }
 
 async function interrupt(stack: RunningStack): Promise<number | null> {
@@ -58,13 +70,23 @@ async function interrupt(stack: RunningStack): Promise<number | null> {
 }
 
 describe('npm start', () => {
-  it('shows one pending approval per source, keeps them across Ctrl-C and a restart, and never doubles them', async () => {
+  it('shows one pending approval per source with a review link, keeps them across restarts, and approves end to end', async () => {
     // Act: first start
     const first = await startGreenlight();
     const listed = (await (await fetch(`${first.httpUrl}/local/approvals`)).json()) as { items: Array<{ id: string }> };
     const firstExit = await interrupt(first);
-    // Act: second start on the same data
+    // Act: second start on the same data, then approve the Step Functions item from its printed review link
     const second = await startGreenlight();
+    const link = new URL(second.reviewLinks[0] ?? '');
+    const page = await fetch(link);
+    const decided = await fetch(`${second.httpUrl}${link.pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ t: link.searchParams.get('t') ?? '', decision: 'approve' }).toString(),
+    });
+    const calls = (await (await fetch(`${second.standinsUrl}/__standins/calls`)).json()) as Array<{
+      operation: string;
+    }>;
     const secondExit = await interrupt(second);
     // Assess
     expect(first.startedInMs).toBeLessThan(15_000);
@@ -77,6 +99,11 @@ describe('npm start', () => {
     expect(second.output()).toContain('data kept from the last run');
     expect(second.approvals).toEqual(first.approvals);
     expect(second.output()).toContain('3 pending approvals');
+    expect(second.reviewLinks).toHaveLength(3);
+    expect(page.status).toBe(200);
+    expect(decided.status).toBe(200);
+    expect(await decided.text()).toContain('Approved. The workflow continues.');
+    expect(calls.filter((call) => call.operation === 'SendTaskSuccess')).toHaveLength(1);
     expect(secondExit).toBe(0);
   }, 60_000);
 });

@@ -315,7 +315,7 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
   const rules = loadEventRules(fileURLToPath(new URL('serverless.yml', root)));
   const names = (matched: EventRule[]) => matched.map((r) => r.ruleName);
 
-  it('reads the three capture rules, with their bus and exact pattern, resolving ${sls:stage} to "local"', () => {
+  it('reads the three capture rules and the decision rule, with their bus and exact pattern, resolving ${sls:stage} to "local"', () => {
     expect(rules).toEqual([
       {
         functionName: 'capture',
@@ -345,6 +345,13 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
           detail: { Status: ['Waiting'] },
         },
       },
+      {
+        functionName: 'decisionEvents',
+        handler: 'functions/decisionEvents.handler',
+        bus: 'custom',
+        ruleName: 'greenlight-local-approval-decision',
+        pattern: { 'detail-type': ['Approval Decision'] },
+      },
     ]);
   });
 
@@ -354,6 +361,40 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
     expect(rulesMatching(rules, { ...event, source: 'another.caller' }, 'custom')).toHaveLength(1);
     expect(rulesMatching(rules, event, 'default')).toEqual([]);
     expect(rulesMatching(rules, { ...event, 'detail-type': 'Approval Granted' }, 'custom')).toEqual([]);
+  });
+
+  it('routes an "Approval Decision" event on the custom bus to decisionEvents only, whatever its source', () => {
+    const event = {
+      version: '0',
+      id: '3f1c2a9e-5b7d-4c1e-9a0b-7d6e5f4c3b2a',
+      'detail-type': 'Approval Decision',
+      source: 'com.example.release-bot',
+      account: '111122223333',
+      time: '2025-01-15T10:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: {
+        approvalId: 'apr_0123456789abcdef0123456789abcdef',
+        decision: 'approve',
+        approver: 'email:alice@example.com',
+      },
+    };
+    const matched = rulesMatching(rules, event, 'custom');
+    expect(matched.map((r) => [r.ruleName, r.functionName, r.handler])).toEqual([
+      ['greenlight-local-approval-decision', 'decisionEvents', 'functions/decisionEvents.handler'],
+    ]);
+    expect(names(rulesMatching(rules, { ...event, source: 'greenlight' }, 'custom'))).toEqual([
+      'greenlight-local-approval-decision',
+    ]);
+    expect(rulesMatching(rules, event, 'default')).toEqual([]);
+    expect(rulesMatching(rules, { ...event, 'detail-type': 'approval decision' }, 'custom')).toEqual([]);
+    // Greenlight's own events on its bus reach no function: no rule feeds them back into capture or decisionEvents.
+    for (const type of ['Approval Opened', 'Approval Vote Recorded', 'Approval Decided', 'Approval Closed']) {
+      expect(rulesMatching(rules, { ...event, source: 'greenlight', 'detail-type': type }, 'custom'), type).toEqual([]);
+    }
+    // And an "Approval Requested" event never reaches decisionEvents.
+    const requested = sample('stepfunctions/approval-requested.json');
+    expect(rulesMatching(rules, requested, 'custom').map((r) => r.functionName)).toEqual(['capture']);
   });
 
   it('routes the Image Builder waiting step on the default bus only', () => {

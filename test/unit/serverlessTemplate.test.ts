@@ -54,9 +54,39 @@ afterAll(() => {
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const CAPTURE_ARN = { 'Fn::GetAtt': ['CaptureLambdaFunction', 'Arn'] };
-const DLQ_ARN = { 'Fn::GetAtt': ['CaptureDeadLetterQueue', 'Arn'] };
-const TABLE_ARN = { 'Fn::GetAtt': ['ApprovalsTable', 'Arn'] };
+const sorted = <T>(items: T[]): T[] => [...items].sort();
+
+/**
+ * A CloudFormation string expression as one `${...}` string, so equivalent spellings (`!GetAtt X.Arn`,
+ * `!Sub "${X.Arn}"`, a `!Join` of `!Ref`s) compare equal while the ARN they build is still checked exactly.
+ */
+function cfnString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Dict;
+  if (typeof v?.['Fn::Sub'] === 'string') return v['Fn::Sub'];
+  if (Array.isArray(v?.['Fn::GetAtt'])) return `\${${v['Fn::GetAtt'].join('.')}}`;
+  if (typeof v?.Ref === 'string') return `\${${v.Ref}}`;
+  if (Array.isArray(v?.['Fn::Join'])) return v['Fn::Join'][1].map(cfnString).join(v['Fn::Join'][0]);
+  throw new Error(`unexpected CloudFormation expression ${JSON.stringify(value)}`);
+}
+
+/** The four functions: key under `functions:` in serverless.yml → CloudFormation logical id. */
+const FUNCTIONS = {
+  capture: 'CaptureLambdaFunction',
+  restApi: 'RestApiLambdaFunction',
+  reviewPages: 'ReviewPagesLambdaFunction',
+  decisionEvents: 'DecisionEventsLambdaFunction',
+} as const;
+type FunctionKey = keyof typeof FUNCTIONS;
+const FUNCTION_KEYS = Object.keys(FUNCTIONS) as FunctionKey[];
+const fnArn = (key: FunctionKey) => `\${${FUNCTIONS[key]}.Arn}`;
+
+const ACCOUNT = 'arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}';
+const arnOf = (service: string, resource: string) => `${ACCOUNT.replace('%s', service)}:${resource}`;
+const TABLE_ARNS = ['${ApprovalsTable.Arn}', '${ApprovalsTable.Arn}/index/*'];
+const BUS_ARN = '${ApprovalEventBus.Arn}';
+const CUSTOM_BUS = '${ApprovalEventBus.Name}';
+const DEAD_LETTER_QUEUES = { capture: 'CaptureDeadLetterQueue', decisionEvents: 'DecisionEventsDeadLetterQueue' };
 
 describe('osls package', () => {
   it('packages offline within the time budget', () => {
@@ -65,53 +95,78 @@ describe('osls package', () => {
   });
 });
 
-describe('capture function', () => {
-  it('runs on nodejs22.x / arm64 with the documented handler and environment', () => {
-    const fn = resources.CaptureLambdaFunction;
-    expect(fn.Type).toBe('AWS::Lambda::Function');
-    expect(fn.Properties.Runtime).toBe('nodejs22.x');
-    expect(fn.Properties.Architectures).toEqual(['arm64']);
-    expect(fn.Properties.Handler).toBe('functions/capture.handler');
-    expect(fn.Properties.Environment.Variables).toMatchObject({
-      APPROVALS_TABLE_NAME: 'greenlight-dev-approvals',
-      POWERTOOLS_SERVICE_NAME: 'greenlight',
-      LOG_LEVEL: 'INFO',
-    });
-    for (const [, f] of ofType('AWS::Lambda::Function')) expect(f.Properties.Runtime).toBe('nodejs22.x');
+describe('functions', () => {
+  it('are exactly capture, restApi, reviewPages and decisionEvents, each with its own handler', () => {
+    expect(sorted(ofType('AWS::Lambda::Function').map(([id]) => id))).toEqual(sorted(Object.values(FUNCTIONS)));
+    for (const key of FUNCTION_KEYS) {
+      expect(resources[FUNCTIONS[key]].Properties.Handler, key).toBe(`functions/${key}.handler`);
+    }
   });
 
-  it('ships a bundle whose handler loads in plain Node (resolved like Lambda does)', async () => {
-    // Prepare: unzip the artifact the way Lambda would see it.
-    const unzipped = join(packageDir, 'capture-unzipped');
-    const entries = unzip(readFileSync(join(packageDir, 'capture.zip')), unzipped);
-    expect(entries.some((e) => e.startsWith('node_modules/'))).toBe(false);
-    expect(entries.some((e) => e.endsWith('.ts'))).toBe(false);
-    const handler: string = resources.CaptureLambdaFunction.Properties.Handler;
-    const modulePath = handler.slice(0, handler.lastIndexOf('.'));
-    const exportName = handler.slice(handler.lastIndexOf('.') + 1);
-    // Lambda's Node.js runtime looks for <module>.js, .mjs or .cjs; .js is ESM only beside a "type": "module".
-    const candidates = ['.mjs', '.cjs', '.js'].map((ext) => `${modulePath}${ext}`).filter((f) => entries.includes(f));
-    expect(candidates).toEqual([`${modulePath}.mjs`]);
-    // Act: import it in a fresh Node process with a Lambda-like environment (no network is used at import time).
-    const script = `const m = await import(process.argv[1]); console.log(typeof m[process.argv[2]]);`;
-    const { stdout } = await run(
-      process.execPath,
-      ['--input-type=module', '-e', script, join(unzipped, candidates[0] ?? ''), exportName],
-      {
-        cwd: unzipped,
-        env: {
-          PATH: process.env.PATH ?? '',
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'AKIAFAKE',
-          AWS_SECRET_ACCESS_KEY: 'fake',
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          ...resources.CaptureLambdaFunction.Properties.Environment.Variables,
-        },
-      },
-    );
-    // Assess
-    expect(stdout.trim()).toBe('function');
+  it('all run on nodejs22.x / arm64', () => {
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures, id).toEqual(['arm64']);
+    }
   });
+
+  it('all get the table, the bus and the names (not values) of the two secret parameters', () => {
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Environment.Variables, id).toMatchObject({
+        APPROVALS_TABLE_NAME: 'greenlight-dev-approvals',
+        EVENT_BUS_NAME: { Ref: 'ApprovalEventBus' },
+        REST_SIGNING_SECRET_PARAMETER: '/greenlight/dev/rest-signing-secret',
+        REVIEW_LINK_KEYS_PARAMETER: '/greenlight/dev/review-link-keys',
+        POWERTOOLS_SERVICE_NAME: 'greenlight',
+        LOG_LEVEL: 'INFO',
+      });
+    }
+  });
+
+  it.each(FUNCTION_KEYS)(
+    '%s ships a bundle whose handler loads in plain Node (resolved like Lambda does)',
+    async (key) => {
+      // Prepare: unzip the artifact the way Lambda would see it.
+      const unzipped = join(packageDir, `${key}-unzipped`);
+      const entries = unzip(readFileSync(join(packageDir, `${key}.zip`)), unzipped);
+      expect(entries.some((e) => e.startsWith('node_modules/'))).toBe(false);
+      expect(entries.some((e) => e.endsWith('.ts'))).toBe(false);
+      const fn = resources[FUNCTIONS[key]].Properties;
+      const handler: string = fn.Handler;
+      const modulePath = handler.slice(0, handler.lastIndexOf('.'));
+      const exportName = handler.slice(handler.lastIndexOf('.') + 1);
+      // Lambda's Node.js runtime looks for <module>.js, .mjs or .cjs; .js is ESM only beside a "type": "module".
+      const candidates = ['.mjs', '.cjs', '.js'].map((ext) => `${modulePath}${ext}`).filter((f) => entries.includes(f));
+      expect(candidates).toEqual([`${modulePath}.mjs`]);
+      // The environment as Lambda would resolve it (EVENT_BUS_NAME is `Ref ApprovalEventBus`, i.e. the bus name).
+      const environment = Object.fromEntries(
+        Object.entries<unknown>(fn.Environment.Variables).map(([name, value]) => [
+          name,
+          typeof value === 'string' ? value : cfnString(value).replace('${ApprovalEventBus}', 'greenlight-dev'),
+        ]),
+      );
+      expect(environment.EVENT_BUS_NAME).toBe(resources.ApprovalEventBus.Properties.Name);
+      // Act: import it in a fresh Node process with a Lambda-like environment (no network is used at import time).
+      const script = `const m = await import(process.argv[1]); console.log(typeof m[process.argv[2]]);`;
+      const { stdout } = await run(
+        process.execPath,
+        ['--input-type=module', '-e', script, join(unzipped, candidates[0] ?? ''), exportName],
+        {
+          cwd: unzipped,
+          env: {
+            PATH: process.env.PATH ?? '',
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'AKIAFAKE',
+            AWS_SECRET_ACCESS_KEY: 'fake',
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+            ...environment,
+          },
+        },
+      );
+      // Assess
+      expect(stdout.trim()).toBe('function');
+    },
+  );
 });
 
 describe('approvals table', () => {
@@ -141,14 +196,21 @@ describe('approvals table', () => {
 });
 
 describe('EventBridge rules', () => {
-  const customBus = { 'Fn::GetAtt': ['ApprovalEventBus', 'Name'] };
   const expected = [
-    { bus: customBus, pattern: { 'detail-type': ['Approval Requested'] } },
     {
-      bus: undefined,
-      pattern: { source: ['aws.imagebuilder'], 'detail-type': ['EC2 Image Builder Workflow Step Waiting'] },
+      name: 'greenlight-dev-sfn-approval-requested',
+      bus: CUSTOM_BUS,
+      pattern: { 'detail-type': ['Approval Requested'] },
+      target: fnArn('capture'),
     },
     {
+      name: 'greenlight-dev-imagebuilder-step-waiting',
+      bus: undefined,
+      pattern: { source: ['aws.imagebuilder'], 'detail-type': ['EC2 Image Builder Workflow Step Waiting'] },
+      target: fnArn('capture'),
+    },
+    {
+      name: 'greenlight-dev-ssm-automation-waiting',
       bus: undefined,
       pattern: {
         source: ['aws.ssm'],
@@ -158,80 +220,169 @@ describe('EventBridge rules', () => {
         ],
         detail: { Status: ['Waiting'] },
       },
+      target: fnArn('capture'),
+    },
+    {
+      name: 'greenlight-dev-approval-decision',
+      bus: CUSTOM_BUS,
+      pattern: { 'detail-type': ['Approval Decision'] },
+      target: fnArn('decisionEvents'),
     },
   ];
+  const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+  const rules = () => ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+  const ruleArn = (rule: Dict) =>
+    `${arnOf('events', 'rule/')}${rule.EventBusName === undefined ? '' : `${cfnString(rule.EventBusName)}/`}${rule.Name}`;
 
   it('creates the custom bus greenlight-<stage>', () => {
     expect(resources.ApprovalEventBus).toEqual({
       Type: 'AWS::Events::EventBus',
       Properties: { Name: 'greenlight-dev' },
     });
+    expect(ofType('AWS::Events::EventBus').map(([id]) => id)).toEqual(['ApprovalEventBus']);
   });
 
-  it('has exactly the three capture rules, each on its bus with its exact pattern, targeting capture', () => {
-    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
-    expect(rules.map((r) => ({ bus: r.EventBusName, pattern: r.EventPattern }))).toEqual(expected);
-    for (const rule of rules) {
-      expect(rule.State).toBe('ENABLED');
-      expect(rule.Targets).toHaveLength(1);
-      expect(rule.Targets[0].Arn).toEqual(CAPTURE_ARN);
-      expect(Object.keys(rule.Targets[0]).sort()).toEqual(['Arn', 'Id']); // the event is delivered unchanged
+  it('are exactly the three capture rules and the decision rule, each on its bus with its exact pattern', () => {
+    const actual = rules().map((r) => ({
+      name: r.Name,
+      bus: r.EventBusName === undefined ? undefined : cfnString(r.EventBusName),
+      pattern: r.EventPattern,
+      target: r.Targets.length === 1 ? cfnString(r.Targets[0].Arn) : r.Targets,
+    }));
+    expect(actual.sort(byName)).toEqual([...expected].sort(byName));
+    for (const rule of rules()) {
+      expect(rule.State, rule.Name).toBe('ENABLED');
+      expect(Object.keys(rule.Targets[0]).sort(), rule.Name).toEqual(['Arn', 'Id']); // the event is delivered unchanged
     }
   });
 
-  it('lets each rule invoke capture', () => {
-    const permissions = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties);
-    const ruleNames = ofType('AWS::Events::Rule').map(([, r]) => r.Properties.Name);
-    for (const name of ruleNames) {
-      const permission = permissions.find((p) => JSON.stringify(p.SourceArn).includes(`"${name}"`));
-      expect(permission, name).toMatchObject({
-        Action: 'lambda:InvokeFunction',
-        Principal: 'events.amazonaws.com',
-        FunctionName: CAPTURE_ARN,
-      });
+  it('let each rule, and nothing else, invoke its own function', () => {
+    const permissions = ofType('AWS::Lambda::Permission')
+      .map(([, p]) => p.Properties)
+      .filter((p) => p.Principal === 'events.amazonaws.com');
+    expect(permissions).toHaveLength(expected.length);
+    for (const rule of rules()) {
+      const matching = permissions.filter((p) => cfnString(p.SourceArn) === ruleArn(rule));
+      expect(matching, rule.Name).toHaveLength(1);
+      expect(matching[0].Action, rule.Name).toBe('lambda:InvokeFunction');
+      expect(cfnString(matching[0].FunctionName), rule.Name).toBe(cfnString(rule.Targets[0].Arn));
     }
   });
 
-  it('are the same patterns the local stack routes with (infra/local/eventRules.ts)', () => {
-    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
-    expect(loadEventRules(join(root, 'serverless.yml')).map((r) => r.pattern)).toEqual(
-      rules.map((r) => r.EventPattern),
+  it('are the same rules the local stack routes with (infra/local/eventRules.ts)', () => {
+    const local = loadEventRules(join(root, 'serverless.yml')).map((r) => ({
+      name: r.ruleName?.replace('greenlight-local-', 'greenlight-dev-'),
+      bus: r.bus === 'custom' ? CUSTOM_BUS : undefined,
+      pattern: r.pattern,
+      target: fnArn(r.functionName as FunctionKey),
+    }));
+    expect(local).toEqual(
+      rules().map((r) => ({
+        name: r.Name,
+        bus: r.EventBusName === undefined ? undefined : cfnString(r.EventBusName),
+        pattern: r.EventPattern,
+        target: cfnString(r.Targets[0].Arn),
+      })),
     );
   });
 });
 
-describe('failed captures', () => {
-  it('are retried at most twice, then sent to the encrypted 14-day dead-letter queue', () => {
-    expect(resources.CaptureDeadLetterQueue.Type).toBe('AWS::SQS::Queue');
-    expect(resources.CaptureDeadLetterQueue.Properties).toMatchObject({
-      SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: 1_209_600,
+describe('HTTP API', () => {
+  const expectedRoutes = [
+    ['GET /v1/approvals', 'restApi'],
+    ['GET /v1/approvals/{id}', 'restApi'],
+    ['POST /v1/approvals/{id}/decision', 'restApi'],
+    ['GET /review/{id}', 'reviewPages'],
+    ['POST /review/{id}', 'reviewPages'],
+  ];
+
+  it('is one HTTP API with an auto-deployed $default stage', () => {
+    const apis = ofType('AWS::ApiGatewayV2::Api');
+    expect(apis.map(([id, api]) => [id, api.Properties.ProtocolType])).toEqual([['HttpApi', 'HTTP']]);
+    const stages = ofType('AWS::ApiGatewayV2::Stage').map(([, s]) => s.Properties);
+    expect(stages).toMatchObject([{ ApiId: { Ref: 'HttpApi' }, StageName: '$default', AutoDeploy: true }]);
+    expect(ofType('AWS::ApiGateway::RestApi')).toEqual([]);
+  });
+
+  it('has exactly the five routes, each integrated with its function through a Lambda proxy, payload 2.0', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => {
+      const target = cfnString(route.Properties.Target);
+      expect(route.Properties.ApiId, route.Properties.RouteKey).toEqual({ Ref: 'HttpApi' });
+      expect(target, route.Properties.RouteKey).toMatch(/^integrations\/\$\{\w+\}$/);
+      const integration = resources[target.slice('integrations/${'.length, -1)];
+      expect(integration?.Type, route.Properties.RouteKey).toBe('AWS::ApiGatewayV2::Integration');
+      expect(integration.Properties, route.Properties.RouteKey).toMatchObject({
+        ApiId: { Ref: 'HttpApi' },
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+      });
+      const fn = FUNCTION_KEYS.find((key) => cfnString(integration.Properties.IntegrationUri) === fnArn(key));
+      return [route.Properties.RouteKey, fn];
     });
+    expect(sorted(routes.map((r) => r.join(' → ')))).toEqual(sorted(expectedRoutes.map((r) => r.join(' → '))));
+  });
+
+  it('lets API Gateway invoke restApi and reviewPages from this API only', () => {
+    const permissions = ofType('AWS::Lambda::Permission')
+      .map(([, p]) => p.Properties)
+      .filter((p) => p.Principal === 'apigateway.amazonaws.com');
+    expect(sorted(permissions.map((p) => cfnString(p.FunctionName)))).toEqual(
+      sorted([fnArn('restApi'), fnArn('reviewPages')]),
+    );
+    for (const p of permissions) {
+      expect(p.Action).toBe('lambda:InvokeFunction');
+      expect(cfnString(p.SourceArn)).toBe(arnOf('execute-api', '${HttpApi}/*'));
+    }
+  });
+});
+
+describe('failed asynchronous invocations (capture, decisionEvents)', () => {
+  it('are retried at most twice, then sent to the function’s own dead-letter queue', () => {
     const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
-    expect(configs).toEqual([
-      {
-        FunctionName: { Ref: 'CaptureLambdaFunction' },
-        Qualifier: '$LATEST',
-        MaximumRetryAttempts: 2,
-        DestinationConfig: { OnFailure: { Destination: DLQ_ARN } },
-      },
-    ]);
+    const expected = Object.entries(DEAD_LETTER_QUEUES).map(([key, queue]) => ({
+      FunctionName: { Ref: FUNCTIONS[key as FunctionKey] },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+    }));
+    const byFunction = (a: Dict, b: Dict) => a.FunctionName.Ref.localeCompare(b.FunctionName.Ref);
+    expect(configs.sort(byFunction)).toEqual(expected.sort(byFunction));
+  });
+
+  it('land in encrypted queues that keep messages 14 days', () => {
+    expect(sorted(ofType('AWS::SQS::Queue').map(([id]) => id))).toEqual(sorted(Object.values(DEAD_LETTER_QUEUES)));
+    for (const queue of Object.values(DEAD_LETTER_QUEUES)) {
+      expect(resources[queue].Properties, queue).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 1_209_600,
+      });
+    }
+    expect(resources.CaptureDeadLetterQueue.Properties.QueueName).toBe('greenlight-dev-capture-dlq');
+    expect(resources.DecisionEventsDeadLetterQueue.Properties.QueueName).toBe('greenlight-dev-decision-events-dlq');
   });
 });
 
 describe('IAM', () => {
-  const ALLOWED_ACTIONS = new Set([
-    'logs:CreateLogGroup',
-    'logs:CreateLogStream',
-    'logs:PutLogEvents',
-    'logs:TagResource',
-    'dynamodb:PutItem',
-    'dynamodb:GetItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:Query',
-    'ssm:GetAutomationExecution',
-    'sqs:SendMessage',
-  ]);
+  /** Every action the role may have, and exactly the resources each one is scoped to. */
+  const SCOPES: Record<string, string[]> = {
+    'logs:CreateLogGroup': [arnOf('logs', 'log-group:/aws/lambda/greenlight-dev*:*')],
+    'logs:CreateLogStream': [arnOf('logs', 'log-group:/aws/lambda/greenlight-dev*:*')],
+    'logs:TagResource': [arnOf('logs', 'log-group:/aws/lambda/greenlight-dev*:*')],
+    'logs:PutLogEvents': [arnOf('logs', 'log-group:/aws/lambda/greenlight-dev*:*:*')],
+    'dynamodb:PutItem': TABLE_ARNS,
+    'dynamodb:GetItem': TABLE_ARNS,
+    'dynamodb:UpdateItem': TABLE_ARNS,
+    'dynamodb:Query': TABLE_ARNS,
+    'ssm:GetAutomationExecution': [arnOf('ssm', 'automation-execution/*')],
+    'ssm:SendAutomationSignal': [arnOf('ssm', 'automation-execution/*')],
+    'ssm:GetParameter': [arnOf('ssm', 'parameter/greenlight/dev/*')],
+    'states:SendTaskSuccess': [arnOf('states', 'stateMachine:*')],
+    'states:SendTaskFailure': [arnOf('states', 'stateMachine:*')],
+    'imagebuilder:SendWorkflowStepAction': [arnOf('imagebuilder', 'image/*')],
+    'events:PutEvents': [BUS_ARN],
+    'sqs:SendMessage': Object.values(DEAD_LETTER_QUEUES).map((queue) => `\${${queue}.Arn}`),
+  };
+  const ALLOWED_ACTIONS = new Set(Object.keys(SCOPES));
 
   const allowStatements = (): Dict[] => {
     const documents = [
@@ -254,27 +405,31 @@ describe('IAM', () => {
     }
   });
 
-  it('never allows Resource "*"', () => {
+  it('grants every action on the allow-list (the functions call each of them)', () => {
+    const granted = new Set(allowStatements().flatMap((s) => asList<string>(s.Action)));
+    expect(sorted([...granted])).toEqual(sorted([...ALLOWED_ACTIONS]));
+  });
+
+  it('names the resources of every statement, never Resource "*"', () => {
     for (const statement of allowStatements()) {
       expect(statement.NotResource).toBeUndefined();
       const resourcesOf = asList<unknown>(statement.Resource);
       expect(resourcesOf.length).toBeGreaterThan(0);
       expect(resourcesOf).not.toContain('*');
+      for (const resource of resourcesOf) expect(cfnString(resource)).not.toBe('*');
     }
   });
 
-  it('scopes each permission to its resource', () => {
-    const actionsOn = (action: string) =>
+  it('scopes each action to exactly its resources', () => {
+    const resourcesOf = (action: string) =>
       allowStatements()
         .filter((s) => asList(s.Action).includes(action))
-        .flatMap((s) => asList(s.Resource));
-    for (const action of ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query']) {
-      expect(actionsOn(action)).toEqual([TABLE_ARN, { 'Fn::Sub': '${ApprovalsTable.Arn}/index/*' }]);
-    }
-    expect(actionsOn('ssm:GetAutomationExecution')).toEqual([
-      { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*' },
-    ]);
-    expect(actionsOn('sqs:SendMessage')).toEqual([DLQ_ARN]);
+        .flatMap((s) => asList(s.Resource).map(cfnString));
+    // One comparison over all actions, so a failure shows every missing or mis-scoped action at once.
+    const actual = Object.fromEntries(Object.keys(SCOPES).map((action) => [action, sorted(resourcesOf(action))]));
+    expect(actual).toEqual(
+      Object.fromEntries(Object.entries(SCOPES).map(([action, scope]) => [action, sorted(scope)])),
+    );
   });
 });
 

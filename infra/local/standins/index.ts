@@ -35,7 +35,7 @@ export interface AwsStandins {
   url: string;
   stepFunctions: Pick<StepFunctionsStandin, 'startWaitingExecution' | 'describe'>;
   imageBuilder: Pick<ImageBuilderStandin, 'addWaitingStep' | 'get'>;
-  ssm: Pick<SsmStandin, 'startWaitingAutomation' | 'get' | 'putParameter'>;
+  ssm: Pick<SsmStandin, 'startWaitingAutomation' | 'get' | 'putParameter' | 'parameterValue'>;
   /** Every wire call in arrival order (not persisted). */
   calls: RecordedCall[];
   callsTo(service: ServiceName, operation: string): RecordedCall[];

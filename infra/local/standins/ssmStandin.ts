@@ -144,6 +144,11 @@ export class SsmStandin implements StandinService {
     return record ? structuredClone(record) : undefined;
   }
 
+  /** The parameter's current value (undefined when unknown). */
+  parameterValue(name: string): string | undefined {
+    return this.state.parameters[name]?.value;
+  }
+
   /** Seeds a Parameter Store parameter (SecureString by default); each put raises its version. */
   putParameter(name: string, value: string, type: ParameterRecord['type'] = 'SecureString'): void {
     const version = (this.state.parameters[name]?.version ?? 0) + 1;

@@ -1,0 +1,108 @@
+/**
+ * Review links from Slack and email. GET renders the review page and never decides (mail scanners pre-fetch links);
+ * only the page's POST records a decision, as the identity the link was issued to.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpRouterHandler from '@middy/http-router';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { decideApproval } from '../shared/app/decideApproval';
+import { verifyReviewLinkToken } from '../shared/channels/reviewLinks';
+import { consoleLinksFor, renderDecisionResultPage, renderReviewPage } from '../shared/channels/reviewPages';
+import { APPROVAL_ID_PATTERN, toPublicApproval } from '../shared/domain/approval';
+import { ApprovalNotFoundError } from '../shared/domain/errors';
+import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
+import { RouteNotFoundError } from '../shared/runtime/errors';
+import { htmlErrorPages } from '../shared/runtime/httpErrorMiddlewares';
+import { assertBodyWithin, parseFormBody, parseWith } from '../shared/runtime/httpRequest';
+import { logger } from '../shared/runtime/logger';
+import { reviewLinkKeys } from '../shared/runtime/secrets';
+
+const dependencies = createDecisionDependencies();
+const MAX_BODY_BYTES = 64 * 1024;
+const region = process.env.AWS_REGION ?? 'us-east-1';
+
+const linkQuery = z.object({ t: z.string().min(1).max(2048) });
+const decisionForm = z.object({
+  t: z.string().min(1).max(2048),
+  decision: z.enum(['approve', 'reject']),
+  comment: z
+    .string()
+    .trim()
+    .max(1000)
+    .optional()
+    .transform((comment) => comment || undefined),
+});
+
+/** The approval id from the path and the identity the link in hand was issued for it. */
+async function reviewerOf(event: APIGatewayProxyEventV2, token: string) {
+  const approvalId = event.pathParameters?.id ?? '';
+  if (!APPROVAL_ID_PATTERN.test(approvalId)) throw new ApprovalNotFoundError(approvalId.slice(0, 64));
+  const claims = verifyReviewLinkToken(await reviewLinkKeys(), token, { approvalId, now: dependencies.clock.now() });
+  return { approvalId, approver: claims.approver };
+}
+
+const routes = [
+  {
+    method: 'GET' as const,
+    path: '/review/{id}',
+    handler: async (event: APIGatewayProxyEventV2) => {
+      const { t: token } = parseWith(linkQuery, event.queryStringParameters ?? {});
+      const { approvalId, approver } = await reviewerOf(event, token);
+      const approval = await dependencies.store.get(approvalId);
+      if (!approval) throw new ApprovalNotFoundError(approvalId);
+      const shown = toPublicApproval(approval);
+      return renderReviewPage({
+        approval: shown,
+        approver,
+        token,
+        now: dependencies.clock.now(),
+        consoleLinks: consoleLinksFor(shown, region),
+        formAction: `/review/${approvalId}`,
+      });
+    },
+  },
+  {
+    method: 'POST' as const,
+    path: '/review/{id}',
+    handler: async (event: APIGatewayProxyEventV2) => {
+      assertBodyWithin(event, MAX_BODY_BYTES);
+      const form = parseFormBody(event, decisionForm);
+      const { approvalId, approver } = await reviewerOf(event, form.t);
+      const { approval } = await decideApproval(dependencies, {
+        approvalId,
+        approver,
+        channel: 'review-link',
+        decision: form.decision,
+        ...(form.comment ? { comment: form.comment } : {}),
+      });
+      const messages: Record<string, string> = {
+        pending: 'Your vote is recorded. The approval waits for more approvers.',
+        resuming: 'Decided. The answer to the workflow is on its way.',
+        approved: 'Approved. The workflow continues.',
+        rejected: 'Rejected. The workflow has been told.',
+        failed: `Your decision was recorded, but the workflow no longer waits for it: ${approval.closedReason ?? ''}`,
+      };
+      return renderDecisionResultPage({
+        approval: toPublicApproval(approval),
+        message: messages[approval.status] ?? `The approval is ${approval.status}.`,
+        statusCode: approval.status === 'failed' ? 409 : approval.status === 'resuming' ? 202 : 200,
+      });
+    },
+  },
+];
+
+export const handler = middy<APIGatewayProxyEventV2>()
+  .use(injectLambdaContext(logger))
+  .use(httpHeaderNormalizer())
+  .use(htmlErrorPages(logger))
+  .handler(
+    httpRouterHandler({
+      routes,
+      notFoundResponse: ({ method, path }) => {
+        throw new RouteNotFoundError(method, path);
+      },
+    }),
+  );

@@ -1,0 +1,246 @@
+/**
+ * decide: one person's decision from any channel → a vote under the policy, and once the quorum is reached exactly one
+ * answer to the waiting workflow.
+ *
+ * Exactly once: the vote and the move to `resuming` are single conditional writes (optimistic version), so of any
+ * number of concurrent requests only one moves the approval to `resuming`, and only that one calls the source. The
+ * `resuming` item carries a lease; when its holder dies before finishing, the next touch after the lease (a request
+ * or the schedule) takes it over with another conditional write and finishes it.
+ */
+import { createHash } from 'node:crypto';
+import type { Approval, Decision, DecisionChannel, Outcome } from '../domain/approval';
+import { transition } from '../domain/approvalStateMachine';
+import { ApprovalNotFoundError, IdempotencyKeyReusedError } from '../domain/errors';
+import { assertMayVote, type PeopleMap, personOf, tallyVotes } from '../domain/policy';
+import { SourceUnavailableError } from '../sources/errors';
+import type { SourceResumer } from '../sources/sourceResumer';
+import type { ApprovalStore } from '../store/approvalStore';
+import { ApprovalVersionConflictError } from '../store/errors';
+import type { ApprovalEventPublisher, Clock, Log } from './ports';
+
+export interface DecideDependencies {
+  store: ApprovalStore;
+  resumers: Readonly<Record<Approval['source'], SourceResumer>>;
+  events: ApprovalEventPublisher;
+  people: PeopleMap;
+  clock: Clock;
+  log: Log;
+  /** How long a `resuming` item belongs to whoever moved it there before another touch may finish it. */
+  resumeLeaseSeconds?: number;
+}
+
+export interface DecisionRequest {
+  approvalId: string;
+  decision: Decision;
+  approver: string;
+  channel: DecisionChannel;
+  comment?: string;
+  idempotencyKey?: string;
+}
+
+export interface DecisionResult {
+  approval: Approval;
+  /** True when this request repeated one already recorded: nothing changed. */
+  replayed: boolean;
+}
+
+const DEFAULT_RESUME_LEASE_SECONDS = 30;
+/** Conditional-write conflicts are retried with a fresh read; many concurrent voters on one item converge fast. */
+const MAX_WRITE_ATTEMPTS = 12;
+
+/** Identifies the request behind an Idempotency-Key: the same key must come with the same decision and comment. */
+export function decisionRequestHash(request: DecisionRequest): string {
+  return createHash('sha256')
+    .update(JSON.stringify([request.decision, request.approver, request.comment ?? '']))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+function leaseUntil(deps: DecideDependencies, now: Date): string {
+  return new Date(now.getTime() + (deps.resumeLeaseSeconds ?? DEFAULT_RESUME_LEASE_SECONDS) * 1000).toISOString();
+}
+
+/** The approval after this request's vote, when the request repeats a vote already recorded. */
+function findReplay(approval: Approval, request: DecisionRequest, people: PeopleMap): boolean {
+  const hash = decisionRequestHash(request);
+  if (request.idempotencyKey !== undefined) {
+    const keyed = approval.votes.find((vote) => vote.idempotencyKey === request.idempotencyKey);
+    if (keyed) {
+      if (keyed.requestHash !== hash) throw new IdempotencyKeyReusedError(approval.id);
+      return true;
+    }
+  }
+  const voter = personOf(request.approver, people);
+  return approval.votes.some((vote) => personOf(vote.approver, people) === voter && vote.decision === request.decision);
+}
+
+function startResuming(approval: Approval, outcome: Outcome, deps: DecideDependencies, now: Date): Approval {
+  const resuming = transition(approval, 'resuming', { at: now, reason: `decided: ${outcome}` });
+  return { ...resuming, outcome, resumeAttempts: 1, resumeLeaseUntil: leaseUntil(deps, now) };
+}
+
+export async function decideApproval(deps: DecideDependencies, request: DecisionRequest): Promise<DecisionResult> {
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const now = deps.clock.now();
+    const current = await deps.store.get(request.approvalId);
+    if (current === undefined) throw new ApprovalNotFoundError(request.approvalId);
+
+    if (findReplay(current, request, deps.people)) {
+      const finished = await finishInterruptedResume(deps, current);
+      return { approval: finished, replayed: true };
+    }
+    // A vote on an approval whose answer is under way is refused; finish that answer first if it was interrupted.
+    const latest = current.status === 'resuming' ? await finishInterruptedResume(deps, current) : current;
+    assertMayVote(latest, request, deps.people, now);
+
+    const voted: Approval = {
+      ...current,
+      updatedAt: now.toISOString(),
+      votes: [
+        ...current.votes,
+        {
+          approver: request.approver,
+          decision: request.decision,
+          channel: request.channel,
+          at: now.toISOString(),
+          ...(request.comment ? { comment: request.comment } : {}),
+          ...(request.idempotencyKey
+            ? { idempotencyKey: request.idempotencyKey, requestHash: decisionRequestHash(request) }
+            : {}),
+        },
+      ],
+    };
+    const tally = tallyVotes(voted, deps.people);
+    // One conditional write from the version read: the vote, and the move to `resuming` when it completes the tally.
+    const next = {
+      ...(tally === 'pending' ? voted : startResuming(voted, tally, deps, now)),
+      version: current.version + 1,
+    };
+    try {
+      await deps.store.update(next);
+    } catch (error) {
+      if (error instanceof ApprovalVersionConflictError) continue;
+      throw error;
+    }
+    deps.log.info('vote recorded', { approvalId: next.id, channel: request.channel, tally });
+    if (tally === 'pending') {
+      await publishSafely(deps, 'Approval Vote Recorded', next);
+      return { approval: next, replayed: false };
+    }
+    return { approval: await resumeWorkflow(deps, next), replayed: false };
+  }
+  throw new ApprovalVersionConflictError(request.approvalId, -1);
+}
+
+/**
+ * Finishes a `resuming` approval whose lease ran out (its holder crashed or gave up): takes it over with a
+ * conditional write, then answers the workflow. Anything else is returned as it is. Used by every touch and the
+ * schedule.
+ */
+export async function finishInterruptedResume(deps: DecideDependencies, approval: Approval): Promise<Approval> {
+  const now = deps.clock.now();
+  if (approval.status !== 'resuming') return approval;
+  if (approval.resumeLeaseUntil !== undefined && Date.parse(approval.resumeLeaseUntil) > now.getTime()) {
+    return approval;
+  }
+  const claimed: Approval = {
+    ...approval,
+    version: approval.version + 1,
+    updatedAt: now.toISOString(),
+    resumeAttempts: (approval.resumeAttempts ?? 1) + 1,
+    resumeLeaseUntil: leaseUntil(deps, now),
+  };
+  try {
+    await deps.store.update(claimed);
+  } catch (error) {
+    if (error instanceof ApprovalVersionConflictError) return (await deps.store.get(approval.id)) ?? approval;
+    throw error;
+  }
+  deps.log.info('finishing an interrupted resume', { approvalId: approval.id, attempt: claimed.resumeAttempts });
+  return resumeWorkflow(deps, claimed);
+}
+
+/** Deciders and their comments, in vote order, for the answer's audit fields. */
+function deciders(approval: Approval, outcome: Outcome) {
+  const decision: Decision = outcome === 'approved' ? 'approve' : 'reject';
+  const votes = approval.votes.filter((vote) => vote.decision === decision);
+  const comment = votes
+    .filter((vote) => vote.comment)
+    .map((vote) => `${vote.approver}: ${vote.comment}`)
+    .join('\n');
+  const last = votes.at(-1);
+  return {
+    decidedBy: votes.map((vote) => vote.approver),
+    channel: last?.channel ?? 'system',
+    decidedAt: last?.at ?? approval.updatedAt,
+    ...(comment ? { comment } : {}),
+  };
+}
+
+/** Answers the workflow for a `resuming` approval this caller holds the lease of, then records the result. */
+async function resumeWorkflow(deps: DecideDependencies, approval: Approval): Promise<Approval> {
+  const outcome = approval.outcome as Outcome;
+  const resumer = deps.resumers[approval.source];
+  let result: Awaited<ReturnType<SourceResumer['resume']>>;
+  try {
+    result = await resumer.resume({
+      approval,
+      outcome,
+      answer: outcome === 'approved' ? 'approve' : 'reject',
+      attempt: approval.resumeAttempts ?? 1,
+      ...deciders(approval, outcome),
+    });
+  } catch (error) {
+    if (error instanceof SourceUnavailableError) {
+      deps.log.warn('the source is unavailable; the answer will be finished later', {
+        approvalId: approval.id,
+        source: approval.source,
+        errorName: error.name,
+      });
+      return approval;
+    }
+    throw error;
+  }
+
+  const now = deps.clock.now();
+  let closed: Approval;
+  if (result.kind === 'resumed') {
+    closed = transition(approval, outcome, { at: now });
+  } else if ((approval.resumeAttempts ?? 1) > 1) {
+    // Our earlier attempt may have been delivered before the crash; the token never leaves the store, so nobody
+    // else could have answered it. Record the outcome and say why.
+    closed = transition(approval, outcome, {
+      at: now,
+      reason: `${result.reason}; an earlier attempt most likely delivered the answer`,
+    });
+  } else {
+    closed = { ...transition(approval, 'failed', { at: now, reason: result.reason }), closedReason: result.reason };
+  }
+  const { resumeLeaseUntil: _lease, ...withoutLease } = closed;
+  try {
+    await deps.store.update(withoutLease);
+  } catch (error) {
+    if (error instanceof ApprovalVersionConflictError) return (await deps.store.get(approval.id)) ?? closed;
+    throw error;
+  }
+  deps.log.info('approval closed', { approvalId: approval.id, status: withoutLease.status });
+  await publishSafely(deps, withoutLease.status === 'failed' ? 'Approval Closed' : 'Approval Decided', withoutLease);
+  return withoutLease;
+}
+
+/** Outbound events must never undo or block a decision already recorded. */
+async function publishSafely(
+  deps: DecideDependencies,
+  type: Parameters<ApprovalEventPublisher['publish']>[0],
+  approval: Approval,
+) {
+  try {
+    await deps.events.publish(type, approval);
+  } catch (error) {
+    deps.log.error('could not publish an outbound event', {
+      approvalId: approval.id,
+      type,
+      errorName: error instanceof Error ? error.name : 'unknown',
+    });
+  }
+}

@@ -1,0 +1,30 @@
+/** What every function that takes decisions needs, built once per cold start. */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { DecideDependencies } from '../app/decideApproval';
+import { systemClock } from '../app/ports';
+import { EventBridgeApprovalEvents } from '../channels/eventBridgeApprovalEvents';
+import { createSourceResumers } from '../sources/sourceResumers';
+import { DynamoApprovalStore } from '../store/dynamoApprovalStore';
+import { createDocumentClient } from './createDocumentClient';
+import { requireEnv } from './environment';
+import { logger } from './logger';
+import { policyDocument } from './policy';
+
+export function createDecisionDependencies(): DecideDependencies {
+  return {
+    store: new DynamoApprovalStore(createDocumentClient(), requireEnv('APPROVALS_TABLE_NAME')),
+    resumers: createSourceResumers({
+      sfn: new SFNClient({}),
+      imagebuilder: new ImagebuilderClient({}),
+      ssm: new SSMClient({}),
+    }),
+    events: new EventBridgeApprovalEvents(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
+    people: policyDocument.people,
+    clock: systemClock,
+    log: logger,
+    ...(process.env.RESUME_LEASE_SECONDS ? { resumeLeaseSeconds: Number(process.env.RESUME_LEASE_SECONDS) } : {}),
+  };
+}

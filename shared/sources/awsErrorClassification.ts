@@ -1,0 +1,120 @@
+/**
+ * How a resumer sends its one AWS answer call and classifies a failure. All three sources follow the same rules:
+ * "nothing waits any more" (terminal), "try again later" (throttling, 5xx, network) or rethrow (a bug). The rules
+ * live here once so they cannot drift apart; each source passes in only its own names (AwsFailureRules).
+ */
+import type { SourceKind } from '../domain/approval';
+import type { SourceReference } from '../domain/sourceReference';
+import { SourceUnavailableError } from './errors';
+import type { ResumeRequest, ResumeResult } from './sourceResumer';
+
+interface AwsErrorShape {
+  name?: string;
+  code?: string;
+  $fault?: string;
+  $retryable?: unknown;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+/** What one source contributes: how it names itself and its reference, and its own error names. */
+export interface AwsFailureRules<K extends SourceKind> {
+  source: K;
+  /** E.g. `Step Functions`, as it appears in a SourceUnavailableError's message. */
+  service: string;
+  /** E.g. `a Step Functions`, for the error when an approval of another source is routed here. */
+  referenceName: string;
+  /** Error name → why nothing waits for the answer any more. */
+  notWaitingReasons: Readonly<Record<string, string>>;
+  /** Error names that mean "try again later", on top of the status, `$retryable`, `$fault` and network codes. */
+  unavailableNames: ReadonlySet<string>;
+  /** Removes a secret the error may echo (a task token) before it is thrown; the default keeps the error as it is. */
+  redact?: (error: unknown, ref: ReferenceOf<K>) => unknown;
+}
+
+type ReferenceOf<K extends SourceKind> = Extract<SourceReference, { kind: K }>;
+
+/** The unavailable names every source shares (throttling and timeouts the SDK itself retries); a source adds its own. */
+export function unavailableNames(...sourceNames: string[]): ReadonlySet<string> {
+  return new Set([
+    'ThrottlingException',
+    'TooManyRequestsException',
+    'InternalFailure',
+    'TimeoutError',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    ...sourceNames,
+  ]);
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Sends one answer with `send` and turns a failure into the resumer's result: not-waiting when the error's name says
+ * so; otherwise it throws a SourceUnavailableError (the resume is finished later) or, for anything else, the error.
+ */
+export async function answerAndClassify<K extends SourceKind>(
+  request: ResumeRequest,
+  rules: AwsFailureRules<K>,
+  send: (ref: ReferenceOf<K>) => Promise<unknown>,
+): Promise<ResumeResult> {
+  const { approval } = request;
+  const ref = approval.sourceRef;
+  if (ref.kind !== rules.source) {
+    throw new Error(`Approval ${approval.id} has a ${ref.kind} source reference, not ${rules.referenceName} one`);
+  }
+  const sourceRef = ref as ReferenceOf<K>;
+  try {
+    await send(sourceRef);
+    return { kind: 'resumed' };
+  } catch (error) {
+    const name = errorName(error);
+    const reason = name === undefined ? undefined : rules.notWaitingReasons[name];
+    if (reason !== undefined) return { kind: 'not-waiting', reason };
+    const safe = rules.redact ? rules.redact(error, sourceRef) : error;
+    if (isSourceUnavailable(error, rules.unavailableNames)) {
+      throw new SourceUnavailableError(
+        rules.source,
+        `${rules.service} did not take the answer for approval ${approval.id} (${describeFailure(error)}); the resume is to be finished later`,
+        { cause: safe },
+      );
+    }
+    throw safe;
+  }
+}
+
+function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+/** Throttling, 5xx and network failures (what the SDK itself retries), plus the source's own `names`. */
+function isSourceUnavailable(error: unknown, names: ReadonlySet<string>): boolean {
+  if (!(error instanceof Error)) return false;
+  const shape = error as Error & AwsErrorShape;
+  const status = shape.$metadata?.httpStatusCode;
+  return (
+    shape.$retryable !== undefined ||
+    shape.$fault === 'server' ||
+    (status !== undefined && (status === 429 || status >= 500)) ||
+    names.has(shape.name) ||
+    (shape.code !== undefined && NETWORK_CODES.has(shape.code))
+  );
+}
+
+/** `ThrottlingException, HTTP 429, 3 attempts` — names and numbers only, never the message (it may echo secrets). */
+function describeFailure(error: unknown): string {
+  const shape = error as AwsErrorShape;
+  const name = shape.name === 'Error' && shape.code ? shape.code : (shape.name ?? 'unknown error');
+  const status = shape.$metadata?.httpStatusCode;
+  const attempts = shape.$metadata?.attempts;
+  return [name, status ? `HTTP ${status}` : '', attempts ? `${attempts} attempts` : ''].filter(Boolean).join(', ');
+}

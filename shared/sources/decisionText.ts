@@ -1,0 +1,27 @@
+/** The human sentence the answer carries into the source's own audit field (Image Builder reason, SSM Comment). */
+import type { ResumeRequest } from './sourceResumer';
+
+/**
+ * E.g. `Approved by email:alice@example.com via rest at 2025-03-04T12:00:00.000Z: looks good`, or for an expiry
+ * `Expired without a decision at …, stopped as the policy says` (the source's own verb for the answer). Only stored
+ * facts go in (never the attempt or the current time), so every retry sends the same text.
+ */
+export function decisionText(request: ResumeRequest, answerVerbs: { approve: string; reject: string }): string {
+  const headline =
+    request.outcome === 'expired'
+      ? `Expired without a decision at ${request.decidedAt}, ${answerVerbs[request.answer]} as the policy says`
+      : `${request.outcome === 'approved' ? 'Approved' : 'Rejected'} by ${request.decidedBy.join(', ') || 'Greenlight'} via ${request.channel} at ${request.decidedAt}`;
+  return request.comment ? `${headline}: ${request.comment}` : headline;
+}
+
+/** The first `max` UTF-16 units of `text`, one fewer when that would cut a surrogate pair in half. */
+export function prefix(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
+/** `text`, or its longest prefix that fits in `max` UTF-16 units with a closing `…`. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${prefix(text, max - 1)}…`;
+}

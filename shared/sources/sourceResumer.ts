@@ -1,0 +1,36 @@
+/** The other half of a source adapter: answering the waiting workflow once Greenlight has decided. */
+import type { Approval, DecisionChannel, Outcome, SourceKind } from '../domain/approval';
+
+export interface ResumeRequest {
+  /** The approval, with its sourceRef (task token, step execution id, …). */
+  approval: Approval;
+  outcome: Outcome;
+  /** What the workflow is told: approve (RESUME / Approve / SendTaskSuccess) or not. Expired follows the policy. */
+  answer: 'approve' | 'reject';
+  /** The identities whose votes made the decision (empty for an expiry). */
+  decidedBy: string[];
+  channel: DecisionChannel;
+  /** The deciders' comments, joined; may be empty. */
+  comment?: string;
+  decidedAt: string;
+  /** 1 for the first call; more when finishing a resume that was interrupted (crash, timeout, throttling). */
+  attempt: number;
+}
+
+export type ResumeResult =
+  /** The source accepted the answer. */
+  | { kind: 'resumed' }
+  /**
+   * The source says the workflow no longer waits for this answer (already answered, timed out, stopped): terminal.
+   * On attempt > 1 this may be our own earlier call that succeeded before a crash.
+   */
+  | { kind: 'not-waiting'; reason: string };
+
+export interface SourceResumer {
+  readonly kind: SourceKind;
+  /**
+   * Sends exactly one answer call (the SDK's standard retry handles throttling and 5xx inside it). Throws
+   * SourceUnavailableError when the source could not be reached or kept failing: the resume is finished later.
+   */
+  resume(request: ResumeRequest): Promise<ResumeResult>;
+}

@@ -1,0 +1,67 @@
+/**
+ * Systems Manager Automation: answers an `aws:approve` step with SendAutomationSignal Approve / Reject
+ * (shared/reference/ssm-SendAutomationSignal.api.txt). The decision (who, how, when, why) goes into
+ * `Payload.Comment` (invariant 6): the API allows at most 10 values of 1–512 characters, so the text is split into
+ * consecutive pieces and, beyond 10 pieces, shortened with a closing `…`.
+ *
+ * InvalidAutomationSignalException ("not valid for the current Automation execution": answered, timed out, ended),
+ * AutomationExecutionNotFoundException and AutomationStepNotFoundException mean nothing waits any more.
+ */
+import { SendAutomationSignalCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { type AwsFailureRules, answerAndClassify, unavailableNames } from './awsErrorClassification';
+import { clip, decisionText, prefix } from './decisionText';
+import type { ResumeRequest, ResumeResult, SourceResumer } from './sourceResumer';
+
+export const MAX_COMMENT_VALUE_CHARS = 512;
+export const MAX_COMMENT_VALUES = 10;
+
+const NOT_WAITING_REASONS: Record<string, string> = {
+  InvalidAutomationSignalException:
+    'Systems Manager reports the automation is not waiting for this signal (InvalidAutomationSignalException): already answered, timed out or the execution ended',
+  AutomationExecutionNotFoundException:
+    'Systems Manager does not know the automation execution (AutomationExecutionNotFoundException): it ended and is gone',
+  AutomationStepNotFoundException:
+    'Systems Manager does not find the approval step (AutomationStepNotFoundException): the step is no longer running',
+};
+
+const FAILURE_RULES: AwsFailureRules<'ssm'> = {
+  source: 'ssm',
+  service: 'Systems Manager',
+  referenceName: 'an SSM Automation',
+  notWaitingReasons: NOT_WAITING_REASONS,
+  // The query-style throttling and 5xx names SSM may answer with.
+  unavailableNames: unavailableNames('Throttling', 'RequestLimitExceeded', 'InternalServerError', 'ServiceUnavailable'),
+};
+
+export function ssmAutomationResumer(client: SSMClient): SourceResumer {
+  return {
+    kind: 'ssm',
+    resume: (request: ResumeRequest): Promise<ResumeResult> =>
+      answerAndClassify(request, FAILURE_RULES, (ref) =>
+        client.send(
+          new SendAutomationSignalCommand({
+            AutomationExecutionId: ref.automationExecutionId,
+            SignalType: request.answer === 'approve' ? 'Approve' : 'Reject',
+            Payload: { Comment: ssmComment(request) },
+          }),
+        ),
+      ),
+  };
+}
+
+/**
+ * The `Comment` values: e.g. `["Approved by email:alice@example.com via rest at 2025-03-04T12:00:00.000Z: looks good"]`.
+ * Joined without a separator they give back the text (or its beginning followed by `…` when it was too long).
+ */
+export function ssmComment(request: ResumeRequest): string[] {
+  const text = decisionText(request, { approve: 'approved', reject: 'rejected' });
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > 0 && pieces.length < MAX_COMMENT_VALUES - 1) {
+    const piece = prefix(rest, MAX_COMMENT_VALUE_CHARS);
+    pieces.push(piece);
+    rest = rest.slice(piece.length);
+  }
+  if (rest.length > 0) pieces.push(clip(rest, MAX_COMMENT_VALUE_CHARS));
+  return pieces;
+}

@@ -1,0 +1,181 @@
+/**
+ * Drives decisions end to end on the in-process local stack: waiting workflows made in the wire-level stand-ins,
+ * captured through serverless.yml's rules, decided over HTTP (REST, review pages) or EventBridge (PutEvents through
+ * the real SDK client), answered through the real SDK clients to the stand-ins.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { LOCAL_EVENT_BUS_NAME, type LocalStack } from '../../infra/local/localStack';
+import { signRestRequest } from '../../shared/channels/restSignature';
+import type { SourceKind } from '../../shared/domain/approval';
+import { sampleEvent } from './fixtures';
+
+export type Channel = 'rest' | 'review-link' | 'eventbridge';
+
+export interface WaitingWorkflow {
+  source: SourceKind;
+  approvalId: string;
+  /** What identifies this wait in the stand-in's recorded calls. */
+  matchesCall(input: Record<string, unknown>): boolean;
+  taskToken?: string;
+}
+
+export interface HttpReply {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The operation each source is answered with, per stand-in service name. */
+export const ANSWER_CALLS: Record<SourceKind, { service: 'sfn' | 'imagebuilder' | 'ssm'; operations: string[] }> = {
+  stepfunctions: { service: 'sfn', operations: ['SendTaskSuccess', 'SendTaskFailure'] },
+  imagebuilder: { service: 'imagebuilder', operations: ['SendWorkflowStepAction'] },
+  ssm: { service: 'ssm', operations: ['SendAutomationSignal'] },
+};
+
+export class DecisionHarness {
+  readonly responses: HttpReply[] = [];
+  private readonly eventBridge = new EventBridgeClient({});
+
+  constructor(readonly stack: LocalStack) {}
+
+  close(): void {
+    this.eventBridge.destroy();
+  }
+
+  /** A new waiting workflow of this source, captured as the real event would capture it. Approver: alice. */
+  async openWaiting(
+    source: SourceKind,
+    options: { requiredApprovals?: number; requestedBy?: string } = {},
+  ): Promise<WaitingWorkflow> {
+    const { stack } = this;
+    if (source === 'stepfunctions') {
+      const execution = stack.standins.stepFunctions.startWaitingExecution({ stateMachineName: 'deploy' });
+      const event = sampleEvent('stepfunctions/approval-requested');
+      event.resources = [execution.executionArn, execution.stateMachineArn];
+      event.detail.taskToken = execution.taskToken;
+      event.detail.approvers = ['email:alice@example.com', 'email:carol@example.com'];
+      event.detail.requiredApprovals = options.requiredApprovals ?? 1;
+      if (options.requestedBy) event.detail.requestedBy = options.requestedBy;
+      const approvalId = await this.capture(event);
+      return {
+        source,
+        approvalId,
+        taskToken: execution.taskToken,
+        matchesCall: (input) => input.taskToken === execution.taskToken,
+      };
+    }
+    if (source === 'imagebuilder') {
+      const step = stack.standins.imageBuilder.addWaitingStep({ imageName: 'golden-test', stepName: 'Approve' });
+      const event = sampleEvent('imagebuilder/workflow-step-waiting');
+      event.resources = [step.imageBuildVersionArn, step.workflowBuildVersionArn];
+      event.detail['workflow-step-execution-id'] = step.workflowStepExecutionId;
+      event.detail['workflow-execution-id'] = step.workflowExecutionId;
+      const approvalId = await this.capture(event);
+      return { source, approvalId, matchesCall: (input) => input.stepExecutionId === step.workflowStepExecutionId };
+    }
+    const automation = stack.standins.ssm.startWaitingAutomation({
+      documentName: 'Deploy',
+      approvers: ['arn:aws:iam::111122223333:role/greenlight', 'arn:aws:iam::111122223333:user/alice', 'carol'],
+      minRequiredApprovals: 1,
+    });
+    const event = sampleEvent('ssm/automation-step-waiting');
+    event.detail.ExecutionId = automation.automationExecutionId;
+    event.detail.StepName = automation.stepName;
+    const approvalId = await this.capture(event);
+    return {
+      source,
+      approvalId,
+      matchesCall: (input) => input.AutomationExecutionId === automation.automationExecutionId,
+    };
+  }
+
+  private async capture(event: unknown): Promise<string> {
+    const [delivery] = await this.stack.publish(event);
+    const approvalId = (delivery?.result as { approvalId?: string } | undefined)?.approvalId;
+    if (!delivery?.ok || !approvalId) throw new Error(`capture failed: ${JSON.stringify(delivery)}`);
+    return approvalId;
+  }
+
+  /** The answer calls the stand-in received for this workflow. */
+  answerCalls(workflow: WaitingWorkflow) {
+    const { service, operations } = ANSWER_CALLS[workflow.source];
+    return operations
+      .flatMap((operation) => this.stack.standins.callsTo(service, operation))
+      .filter((call) => workflow.matchesCall(call.input as Record<string, unknown>));
+  }
+
+  async http(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}) {
+    const response = await fetch(`${this.stack.httpUrl}${path}`, {
+      method,
+      headers: init.headers ?? {},
+      ...(init.body === undefined ? {} : { body: init.body }),
+    });
+    const reply: HttpReply = {
+      statusCode: response.status,
+      headers: Object.fromEntries(response.headers.entries()),
+      body: await response.text(),
+    };
+    this.responses.push(reply);
+    return reply;
+  }
+
+  /** A REST call signed with the local secret (or with what the test says instead). */
+  rest(
+    method: string,
+    path: string,
+    body = '',
+    options: { signature?: string | null; idempotencyKey?: string; signedPath?: string; timestamp?: number } = {},
+  ) {
+    const signature =
+      options.signature !== undefined
+        ? options.signature
+        : signRestRequest(this.stack.restSigningSecret, {
+            method,
+            pathWithQuery: options.signedPath ?? path,
+            body,
+            timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
+          });
+    return this.http(method, path, {
+      headers: {
+        ...(signature === null ? {} : { 'x-greenlight-signature': signature }),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
+      },
+      ...(body ? { body } : {}),
+    });
+  }
+
+  /** One decision through a channel, as the person `approver` would make it there. */
+  async decide(
+    channel: Channel,
+    approvalId: string,
+    decision: 'approve' | 'reject',
+    approver = 'email:alice@example.com',
+  ): Promise<HttpReply | undefined> {
+    if (channel === 'rest') {
+      return this.rest('POST', `/v1/approvals/${approvalId}/decision`, JSON.stringify({ decision, approver }));
+    }
+    if (channel === 'review-link') {
+      const link = new URL(this.stack.reviewLink(approvalId, approver));
+      const form = new URLSearchParams({ t: link.searchParams.get('t') ?? '', decision, comment: 'from the page' });
+      return this.http('POST', link.pathname, {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      });
+    }
+    await this.eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: LOCAL_EVENT_BUS_NAME,
+            Source: 'com.example.release-bot',
+            DetailType: 'Approval Decision',
+            Detail: JSON.stringify({ approvalId, decision, approver, comment: `bot ${randomUUID()}` }),
+          },
+        ],
+      }),
+    );
+    return undefined;
+  }
+}
