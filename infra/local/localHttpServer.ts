@@ -12,6 +12,7 @@ import type { EventBusKind } from './eventRules';
 import { loadHttpApiRoutes, matchHttpApiRoute } from './httpApiRoutes';
 import type { LocalEventBus } from './localEventBus';
 import type { LocalFunctions } from './localFunctions';
+import { type OutboxSources, renderOutboxPage, sendOutboxInteraction } from './localOutbox';
 
 const MAX_EVENT_BYTES = 256 * 1024; // EventBridge's own limit for an event
 const MAX_API_BODY_BYTES = 10 * 1024 * 1024; // API Gateway HTTP API's payload limit; the functions enforce their own
@@ -21,6 +22,7 @@ interface LocalHttpServerOptions {
   store: ApprovalStore;
   publish: (event: unknown, bus?: EventBusKind) => ReturnType<LocalEventBus['publish']>;
   functions: LocalFunctions;
+  outbox: OutboxSources;
 }
 
 export async function listOpenApprovals(store: ApprovalStore): Promise<PublicApproval[]> {
@@ -52,7 +54,7 @@ function renderApprovalsPage(approvals: PublicApproval[]): string {
 </head><body><h1>Greenlight — open approvals (${approvals.length})</h1>
 <table><thead><tr><th>Source</th><th>Id</th><th>Title</th><th>Status</th><th>Approvers</th><th>Expires</th></tr></thead>
 <tbody>${rows}</tbody></table>
-<p>JSON: <a href="/local/approvals">/local/approvals</a></p></body></html>`;
+<p>JSON: <a href="/local/approvals">/local/approvals</a> · What was sent to Slack and by e-mail: <a href="/local/outbox">outbox</a></p></body></html>`;
 }
 
 async function readBody(request: IncomingMessage, limit = MAX_EVENT_BYTES): Promise<Buffer> {
@@ -139,6 +141,7 @@ async function injectEvent(options: LocalHttpServerOptions, request: IncomingMes
 
 export async function startLocalHttpServer(options: LocalHttpServerOptions) {
   const apiRoutes = loadHttpApiRoutes();
+  const selfUrl = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
@@ -148,6 +151,13 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions) {
         send(response, 200, renderApprovalsPage(await listOpenApprovals(options.store)), 'text/html');
       } else if (request.method === 'GET' && url.pathname === '/local/approvals') {
         send(response, 200, { items: await listOpenApprovals(options.store) });
+      } else if (request.method === 'GET' && url.pathname === '/local/outbox') {
+        send(response, 200, renderOutboxPage(options.outbox, url.searchParams.get('notice') ?? undefined), 'text/html');
+      } else if (request.method === 'POST' && url.pathname === '/local/outbox/slack') {
+        const form = new URLSearchParams((await readBody(request)).toString('utf8'));
+        const notice = await sendOutboxInteraction(options.outbox, selfUrl(), form);
+        response.writeHead(303, { location: `/local/outbox?notice=${encodeURIComponent(notice)}` });
+        response.end();
       } else if (request.method === 'POST' && url.pathname === '/local/events') {
         send(response, 200, await injectEvent(options, request, url));
       } else {

@@ -14,6 +14,7 @@ import { ensureApprovalsTable, LOCAL_CREDENTIALS, startLocalDynamo } from './loc
 import { busFor, LocalEventBus } from './localEventBus';
 import { LocalFunctions } from './localFunctions';
 import { startLocalHttpServer } from './localHttpServer';
+import { type SlackStandin, startSlackStandin } from './slackStandin';
 import { type AwsStandins, type DeliveredEntry, startAwsStandins } from './standins';
 
 export const LOCAL_TABLE_NAME = 'greenlight-local-approvals';
@@ -22,6 +23,9 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '111122223333';
 export const REST_SIGNING_SECRET_PARAMETER = '/greenlight/local/rest-signing-secret';
 export const REVIEW_LINK_KEYS_PARAMETER = '/greenlight/local/review-link-keys';
+export const SLACK_BOT_TOKEN_PARAMETER = '/greenlight/local/slack-bot-token';
+export const SLACK_SIGNING_SECRET_PARAMETER = '/greenlight/local/slack-signing-secret';
+export const LOCAL_EMAIL_FROM = 'approvals@greenlight.example';
 
 export interface LocalStackOptions {
   /** Folder for the DynamoDB data, the stand-ins' state and dead letters; in memory when absent. */
@@ -29,12 +33,15 @@ export interface LocalStackOptions {
   httpPort?: number;
   standinsPort?: number;
   dynamoPort?: number;
+  slackPort?: number;
 }
 
 export interface LocalStack {
   httpUrl: string;
   dynamoEndpoint: string;
   standins: AwsStandins;
+  slack: SlackStandin;
+  slackSigningSecret: string;
   store: DynamoApprovalStore;
   functions: LocalFunctions;
   restSigningSecret: string;
@@ -56,27 +63,41 @@ function configureEnvironment(dynamoEndpoint: string, standinsUrl: string): void
     AWS_ENDPOINT_URL_IMAGEBUILDER: standinsUrl,
     AWS_ENDPOINT_URL_SSM: standinsUrl,
     AWS_ENDPOINT_URL_EVENTBRIDGE: standinsUrl,
+    AWS_ENDPOINT_URL_SESV2: standinsUrl,
     APPROVALS_TABLE_NAME: LOCAL_TABLE_NAME,
     EVENT_BUS_NAME: LOCAL_EVENT_BUS_NAME,
     POWERTOOLS_SERVICE_NAME: 'greenlight',
     REST_SIGNING_SECRET_PARAMETER,
     REVIEW_LINK_KEYS_PARAMETER,
+    SLACK_BOT_TOKEN_PARAMETER,
+    SLACK_SIGNING_SECRET_PARAMETER,
+    EMAIL_FROM_ADDRESS: LOCAL_EMAIL_FROM,
   });
 }
 
 /** The secrets the functions read from Parameter Store: made once, kept with the stand-ins' state. */
-function ensureSecrets(standins: AwsStandins): { restSigningSecret: string; reviewLinkKeys: ReviewLinkKeys } {
-  if (standins.ssm.parameterValue(REST_SIGNING_SECRET_PARAMETER) === undefined) {
-    standins.ssm.putParameter(REST_SIGNING_SECRET_PARAMETER, randomBytes(32).toString('hex'));
-  }
-  if (standins.ssm.parameterValue(REVIEW_LINK_KEYS_PARAMETER) === undefined) {
-    const keys: ReviewLinkKeys = { currentKeyId: 'local-1', keys: { 'local-1': randomBytes(32).toString('hex') } };
-    standins.ssm.putParameter(REVIEW_LINK_KEYS_PARAMETER, JSON.stringify(keys));
-  }
-  return {
-    restSigningSecret: standins.ssm.parameterValue(REST_SIGNING_SECRET_PARAMETER) as string,
-    reviewLinkKeys: JSON.parse(standins.ssm.parameterValue(REVIEW_LINK_KEYS_PARAMETER) as string) as ReviewLinkKeys,
+function ensureSecrets(standins: AwsStandins): LocalSecrets {
+  const ensure = (name: string, make: () => string) => {
+    if (standins.ssm.parameterValue(name) === undefined) standins.ssm.putParameter(name, make());
+    return standins.ssm.parameterValue(name) as string;
   };
+  return {
+    slackBotToken: ensure(SLACK_BOT_TOKEN_PARAMETER, () => `xoxb-local-${randomBytes(12).toString('hex')}`),
+    slackSigningSecret: ensure(SLACK_SIGNING_SECRET_PARAMETER, () => randomBytes(16).toString('hex')),
+    restSigningSecret: ensure(REST_SIGNING_SECRET_PARAMETER, () => randomBytes(32).toString('hex')),
+    reviewLinkKeys: JSON.parse(
+      ensure(REVIEW_LINK_KEYS_PARAMETER, () =>
+        JSON.stringify({ currentKeyId: 'local-1', keys: { 'local-1': randomBytes(32).toString('hex') } }),
+      ),
+    ) as ReviewLinkKeys,
+  };
+}
+
+interface LocalSecrets {
+  restSigningSecret: string;
+  reviewLinkKeys: ReviewLinkKeys;
+  slackBotToken: string;
+  slackSigningSecret: string;
 }
 
 /** The envelope EventBridge delivers for a PutEvents entry. */
@@ -108,6 +129,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   configureEnvironment(dynamo.endpoint, standins.url);
   const secrets = ensureSecrets(standins);
+  const slack = await startSlackStandin({
+    botToken: secrets.slackBotToken,
+    ...(dataDir ? { statePath: join(dataDir, 'slack-standin.json') } : {}),
+    ...(options.slackPort === undefined ? {} : { port: options.slackPort }),
+  });
+  process.env.SLACK_API_URL = slack.url;
 
   const functions = new LocalFunctions(dataDir ? { deadLetterPath: join(dataDir, 'dead-letters.jsonl') } : {});
   const bus = new LocalEventBus(functions);
@@ -122,12 +149,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const documentClient = createDocumentClient();
   const store = new DynamoApprovalStore(documentClient, LOCAL_TABLE_NAME);
-  const http = await startLocalHttpServer({ port: options.httpPort ?? 0, store, publish, functions });
+  const http = await startLocalHttpServer({
+    port: options.httpPort ?? 0,
+    store,
+    publish,
+    functions,
+    outbox: { slack, standins, slackSigningSecret: secrets.slackSigningSecret },
+  });
+  // Links in notifications point at this server, as they point at the HTTP API on AWS.
+  process.env.PUBLIC_BASE_URL = http.url;
 
   return {
     httpUrl: http.url,
     dynamoEndpoint: dynamo.endpoint,
     standins,
+    slack,
+    slackSigningSecret: secrets.slackSigningSecret,
     store,
     functions,
     publish,
@@ -144,6 +181,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ),
     close: async () => {
       await http.close();
+      await slack.close();
       await standins.close();
       documentClient.destroy();
       await dynamo.close();

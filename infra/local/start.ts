@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     httpPort: port('GREENLIGHT_PORT', 3000),
     standinsPort: port('GREENLIGHT_STANDINS_PORT', 4010),
     dynamoPort: port('GREENLIGHT_DYNAMODB_PORT', 8000),
+    slackPort: port('GREENLIGHT_SLACK_PORT', 4011),
   });
   if (firstStart) await seedWaitingWorkflows(stack);
 
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     '',
     `Greenlight is running locally (${firstStart ? 'first start: seeded one waiting workflow per source' : 'data kept from the last run'}).`,
     `  Open approvals:       ${stack.httpUrl}/`,
+    `  Outbox (Slack, mail): ${stack.httpUrl}/local/outbox`,
     `  AWS stand-ins state:  ${stack.standins.url}/__standins/state`,
     `  DynamoDB (dynalite):  ${stack.dynamoEndpoint}  table greenlight-local-approvals`,
     `  Data folder:          ${dataDir}`,

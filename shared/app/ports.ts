@@ -19,3 +19,29 @@ export type ApprovalEventType = 'Approval Opened' | 'Approval Vote Recorded' | '
 export interface ApprovalEventPublisher {
   publish(type: ApprovalEventType, approval: import('../domain/approval').Approval): Promise<void>;
 }
+
+/** A rendered Slack message (Block Kit). */
+export interface SlackMessage {
+  text: string;
+  blocks: unknown[];
+}
+
+/** Slack, as the use cases need it. Adapters throw NotificationUnavailableError / NotificationRejectedError. */
+export interface SlackNotifier {
+  post(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
+  update(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  postEphemeral(channel: string, user: string, text: string): Promise<void>;
+  openModal(triggerId: string, view: unknown): Promise<void>;
+}
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** E-mail, as the use cases need it. Adapters throw NotificationUnavailableError / NotificationRejectedError. */
+export interface EmailSender {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}

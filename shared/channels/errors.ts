@@ -58,3 +58,23 @@ export class SigningKeyConfigurationError extends Error {
     super(`${purpose} signing configuration: ${problem}`, options);
   }
 }
+
+export type InvalidSlackSignatureReason = 'missing' | 'malformed' | 'stale' | 'mismatch';
+
+const SLACK_SIGNATURE_MESSAGES: Record<InvalidSlackSignatureReason, string> = {
+  missing: 'the X-Slack-Signature or X-Slack-Request-Timestamp header is missing',
+  malformed: 'the X-Slack-Signature or X-Slack-Request-Timestamp header is malformed',
+  stale: 'the Slack request timestamp is more than 300 seconds away from now',
+  mismatch: 'the Slack signature does not match the request',
+};
+
+/** A request that does not prove it came, just now, from Slack (signed with the app's signing secret) (401). */
+export class InvalidSlackSignatureError extends Error {
+  override readonly name = 'InvalidSlackSignatureError';
+  constructor(
+    readonly reason: InvalidSlackSignatureReason,
+    options?: { cause?: unknown },
+  ) {
+    super(SLACK_SIGNATURE_MESSAGES[reason], options);
+  }
+}

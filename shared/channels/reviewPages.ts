@@ -7,7 +7,8 @@
  * Pages only show an approval; they never decide (invariant 2): the review page's form POSTs the decision.
  * They take a {@link PublicApproval} and render named fields only, so a task token cannot reach them (invariant 1).
  */
-import { isPastDeadline, type PublicApproval, type SourceKind, type Vote } from '../domain/approval';
+import { isPastDeadline, type PublicApproval, type Vote } from '../domain/approval';
+import { formatUtc, sourceLabel } from './approvalFacts';
 
 export interface HtmlResponse {
   statusCode: number;
@@ -83,19 +84,6 @@ export function timeLeft(expiresAt: string, now: Date): string {
   return 'less than a minute left';
 }
 
-/** "2026-01-01 10:00 UTC" (the raw text when it is not a date). */
-function formatTime(iso: string): string {
-  const time = Date.parse(iso);
-  if (Number.isNaN(time)) return iso;
-  return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-const SOURCE_LABELS: Record<SourceKind, string> = {
-  stepfunctions: 'AWS Step Functions',
-  imagebuilder: 'EC2 Image Builder',
-  ssm: 'Systems Manager Automation',
-};
-
 const STATUS_LABELS: Record<PublicApproval['status'], string> = {
   pending: 'Waiting for a decision',
   resuming: 'Decided: the workflow is being resumed',
@@ -168,13 +156,13 @@ function renderLinks(heading: string, links: readonly PageLink[]): string {
 function renderFacts(approval: PublicApproval, now: Date | undefined): string {
   const expires =
     now === undefined
-      ? formatTime(approval.expiresAt)
-      : `${formatTime(approval.expiresAt)} (${timeLeft(approval.expiresAt, now)})`;
+      ? formatUtc(approval.expiresAt)
+      : `${formatUtc(approval.expiresAt)} (${timeLeft(approval.expiresAt, now)})`;
   return definitionList([
-    ['Source', SOURCE_LABELS[approval.source] ?? approval.source],
+    ['Source', sourceLabel(approval.source)],
     ['Workflow', approval.workflowRef],
     ['Requested by', approval.requestedBy],
-    ['Requested at', formatTime(approval.createdAt)],
+    ['Requested at', formatUtc(approval.createdAt)],
     ['Expires', expires],
     ['Approval id', approval.id],
   ]);
@@ -207,7 +195,7 @@ function renderVotes(votes: readonly Vote[]): string {
     .map(
       (vote) =>
         `<tr><td>${escapeHtml(vote.approver)}</td><td>${escapeHtml(vote.decision === 'approve' ? 'Approved' : 'Rejected')}</td>` +
-        `<td>${escapeHtml(formatTime(vote.at))}</td><td>${escapeHtml(vote.comment ?? '')}</td></tr>`,
+        `<td>${escapeHtml(formatUtc(vote.at))}</td><td>${escapeHtml(vote.comment ?? '')}</td></tr>`,
     )
     .join('');
   return `<h2>Votes</h2><table><thead><tr><th>Who</th><th>Decision</th><th>When</th><th>Comment</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -224,7 +212,7 @@ function renderFinalState(approval: PublicApproval): string {
     ['Status', STATUS_LABELS[approval.status] ?? approval.status],
     ['Outcome', approval.outcome],
     ['Decided by', decidedBy],
-    ['Decided at', formatTime(closing?.at ?? approval.updatedAt)],
+    ['Decided at', formatUtc(closing?.at ?? approval.updatedAt)],
     ['Channel', closing?.channel],
     ['Reason', approval.closedReason ?? closing?.reason],
   ])}`;
@@ -287,7 +275,7 @@ export function renderReviewPage(input: ReviewPageInput): HtmlResponse {
   }
 
   const main = [
-    `<p class="kicker">Approval request · ${escapeHtml(SOURCE_LABELS[approval.source] ?? approval.source)}</p>`,
+    `<p class="kicker">Approval request · ${escapeHtml(sourceLabel(approval.source))}</p>`,
     `<h1>${escapeHtml(approval.title)}</h1>`,
     renderStatus(approval),
     approval.description ? `<p class="description">${escapeHtml(approval.description)}</p>` : '',

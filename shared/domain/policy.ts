@@ -26,11 +26,44 @@ export interface PolicyRule {
   /** How many rejections reject; 1 (the default) makes any rejection final. */
   requiredRejections?: number;
   timeoutSeconds?: number;
+  /** Slack channel (id like C0123ABCD, or #name) for this rule's approvals; overrides the default. */
+  slackChannel?: string;
+  /** Who is e-mailed (`email:` identities); by default every approver with an e-mail address. */
+  emailRecipients?: string[];
 }
 
 export interface PolicyDocument {
   people: PeopleMap;
   rules: PolicyRule[];
+  defaults?: { slackChannel?: string };
+}
+
+export interface NotificationRouting {
+  slackChannel?: string;
+  /** Plain addresses, one per person. */
+  emailRecipients: string[];
+}
+
+/**
+ * Where an approval is announced: the Slack channel of its rule (or the default), and an e-mail to each approver
+ * who has an address — their own, or one the people map knows for them.
+ */
+export function notificationRouting(
+  document: PolicyDocument,
+  approval: Pick<Approval, 'source' | 'workflowRef' | 'approvers'>,
+): NotificationRouting {
+  const rule = matchingRule(document, approval);
+  const slackChannel = rule?.slackChannel ?? document.defaults?.slackChannel;
+  const candidates = rule?.emailRecipients ?? approval.approvers;
+  const addresses = new Map<string, string>();
+  for (const identity of candidates) {
+    const person = personOf(identity, document.people);
+    const email = identity.startsWith('email:')
+      ? identity
+      : document.people[person.slice('person:'.length)]?.find((known) => known.startsWith('email:'));
+    if (email && !addresses.has(person)) addresses.set(person, email.slice('email:'.length));
+  }
+  return { ...(slackChannel ? { slackChannel } : {}), emailRecipients: [...addresses.values()] };
 }
 
 /** The identity a vote or an allow-list entry stands for: the person's name when the people map knows it. */

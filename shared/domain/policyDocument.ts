@@ -5,6 +5,9 @@ import { IDENTITY_PATTERN, IDENTITY_RULE } from './identity';
 import type { PolicyDocument } from './policy';
 
 const identity = z.string().regex(IDENTITY_PATTERN, IDENTITY_RULE);
+const slackChannel = z
+  .string()
+  .regex(/^(#[a-z0-9_-]{1,80}|[CG][A-Z0-9]{2,})$/, 'must be a Slack channel id (C…) or #name');
 const approverEntry = z.union([identity, z.string().regex(/^person:[\w.-]+$/, 'must be an identity or person:<name>')]);
 
 export const policyDocumentSchema = z
@@ -19,9 +22,14 @@ export const policyDocumentSchema = z
           requiredApprovals: z.number().int().min(1).optional(),
           requiredRejections: z.number().int().min(1).optional(),
           timeoutSeconds: z.number().int().min(60).optional(),
+          slackChannel: slackChannel.optional(),
+          emailRecipients: z
+            .array(identity.refine((value) => value.startsWith('email:'), 'must be an email: identity'))
+            .optional(),
         }),
       )
       .default([]),
+    defaults: z.object({ slackChannel: slackChannel.optional() }).strict().optional(),
   })
   .strict();
 

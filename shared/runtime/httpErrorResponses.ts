@@ -2,7 +2,7 @@
  * The one mapping from named errors to the documented HTTP errors (`{"error": {"code", "message"}}`), used by the REST
  * API as JSON and by the review pages as HTML. Unknown errors are 500 with a message that leaks nothing.
  */
-import { InvalidReviewLinkError, InvalidSignatureError } from '../channels/errors';
+import { InvalidReviewLinkError, InvalidSignatureError, InvalidSlackSignatureError } from '../channels/errors';
 import {
   ApprovalClosedError,
   ApprovalExpiredError,
@@ -35,7 +35,9 @@ function describe(statusCode: number, code: string, message: string): HttpErrorD
 }
 
 export function describeHttpError(error: unknown): HttpErrorDescription {
-  if (error instanceof InvalidSignatureError) return describe(401, 'invalid_signature', error.message);
+  if (error instanceof InvalidSignatureError || error instanceof InvalidSlackSignatureError) {
+    return describe(401, 'invalid_signature', error.message);
+  }
   if (error instanceof InvalidReviewLinkError) {
     return error.reason === 'expired'
       ? describe(410, 'link_expired', 'This review link has expired. Ask for a new one.')

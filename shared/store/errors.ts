@@ -17,3 +17,14 @@ export class InvalidCursorError extends Error {
     super('the pagination cursor is not valid', options);
   }
 }
+
+/** Two notifiers wrote the same approval's delivery state at once; the loser re-reads. */
+export class DeliveryConflictError extends Error {
+  override readonly name = 'DeliveryConflictError';
+  constructor(
+    readonly approvalId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the delivery state of approval ${approvalId} changed meanwhile`, options);
+  }
+}

@@ -2,81 +2,23 @@
  * `npm start` as a newcomer runs it: a fresh data folder shows three pending approvals (one per source) within 15 s;
  * Ctrl-C stops cleanly; starting again shows the same three, not six.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { interrupt, startGreenlight } from '../support/runningGreenlight';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'greenlight-e2e-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-interface RunningStack {
-  child: ChildProcessWithoutNullStreams;
-  output: () => string;
-  approvals: Array<{ source: string; id: string }>;
-  httpUrl: string;
-  standinsUrl: string;
-  reviewLinks: string[];
-  startedInMs: number;
-}
-
-async function startGreenlight(): Promise<RunningStack> {
-  const startedAt = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
-    env: {
-      ...process.env,
-      GREENLIGHT_DATA_DIR: dataDir,
-      GREENLIGHT_PORT: '0',
-      GREENLIGHT_STANDINS_PORT: '0',
-      GREENLIGHT_DYNAMODB_PORT: '0',
-    },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no summary within 15 s:\n${output}`)), 15_000);
-    const check = () => {
-      if (output.includes('Ctrl-C stops')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', check);
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
-  const approvals = [...output.matchAll(/^ {2}(stepfunctions|imagebuilder|ssm)\s+(apr_[0-9a-f]{32})\s+pending/gm)].map(
-    (match) => ({ source: match[1] as string, id: match[2] as string }),
-  );
-  const httpUrl = /Open approvals:\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1] ?? '';
-  const standinsUrl = /AWS stand-ins state:\s+(http:\/\/\S+?)\/__standins/.exec(output)?.[1] ?? '';
-  const reviewLinks = [...output.matchAll(/review as \S+: (http\S+)/g)].map((match) => match[1] as string);
-  return {
-    child,
-    output: () => output,
-    approvals,
-    httpUrl,
-    standinsUrl,
-    reviewLinks,
-    startedInMs: Date.now() - startedAt,
-  };
-}
-
-async function interrupt(stack: RunningStack): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => stack.child.once('exit', (code) => resolve(code)));
-  stack.child.kill('SIGINT');
-  return exited;
-}
-
 describe('npm start', () => {
   it('shows one pending approval per source with a review link, keeps them across restarts, and approves end to end', async () => {
     // Act: first start
-    const first = await startGreenlight();
+    const first = await startGreenlight(dataDir);
     const listed = (await (await fetch(`${first.httpUrl}/local/approvals`)).json()) as { items: Array<{ id: string }> };
     const firstExit = await interrupt(first);
     // Act: second start on the same data, then approve the Step Functions item from its printed review link
-    const second = await startGreenlight();
+    const second = await startGreenlight(dataDir);
     const link = new URL(second.reviewLinks[0] ?? '');
     const page = await fetch(link);
     const decided = await fetch(`${second.httpUrl}${link.pathname}`, {

@@ -8,7 +8,7 @@ import { registerSampleAutomation } from '../../infra/local/seedWaitingWorkflows
 import type { Approval } from '../../shared/domain/approval';
 import { transition } from '../../shared/domain/approvalStateMachine';
 import { sampleEvent, WAITING_EVENT_SAMPLES } from '../support/fixtures';
-import { allItems, clearTable } from '../support/localStackHelpers';
+import { approvalItems, clearTable } from '../support/localStackHelpers';
 import { captureLogs, type LogCapture } from '../support/logCapture';
 
 let stack: LocalStack;
@@ -60,7 +60,7 @@ describe('capture is idempotent under duplicate and concurrent delivery', () => 
     const first = await deliver(name);
     const second = await deliver(name);
     // Assess
-    const items = await allItems();
+    const items = await approvalItems();
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ id: first, status: 'pending', version: 1 });
     expect(second).toBe(first);
@@ -71,7 +71,7 @@ describe('capture is idempotent under duplicate and concurrent delivery', () => 
     const ids = await Promise.all(Array.from({ length: 20 }, () => deliver(name)));
     // Assess
     expect(new Set(ids).size).toBe(1);
-    expect(await allItems()).toHaveLength(1);
+    expect(await approvalItems()).toHaveLength(1);
   });
 
   it.each(WAITING_EVENT_SAMPLES)('a late duplicate of %s never resets an approval that moved on', async (name) => {
@@ -91,7 +91,7 @@ describe('capture is idempotent under duplicate and concurrent delivery', () => 
     await deliver('ssm/automation-execution-waiting');
     await deliver('stepfunctions/approval-requested');
     await deliver('stepfunctions/lambda-invoke-payload');
-    expect(await allItems()).toHaveLength(2);
+    expect(await approvalItems()).toHaveLength(2);
   });
 });
 
@@ -161,14 +161,14 @@ describe('malformed events are rejected with a logged reason, dead-lettered afte
     const logged = `${rejections[0]?.reason}: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`;
     expect(logged).toMatch(reason);
     expect(rejections[0]?.level).toBe('ERROR');
-    expect(await allItems()).toHaveLength(0);
+    expect(await approvalItems()).toHaveLength(0);
   });
 
   it('a direct invocation with a bad payload fails the invocation (Step Functions sees the error at once)', async () => {
     const payload = sampleEvent('stepfunctions/lambda-invoke-payload');
     delete payload.executionArn;
     await expect(stack.functions.invoke('capture', payload)).rejects.toThrow(/executionArn: is required/);
-    expect(await allItems()).toHaveLength(0);
+    expect(await approvalItems()).toHaveLength(0);
   });
 });
 

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm'];
-const CHANNELS: Channel[] = ['rest', 'review-link', 'eventbridge'];
+const CHANNELS: Channel[] = ['rest', 'review-link', 'eventbridge', 'slack'];
 const CASES = SOURCES.flatMap((source) =>
   CHANNELS.flatMap((channel) =>
     (['approve', 'reject'] as const).map((decision) => [source, channel, decision] as const),
@@ -49,10 +49,10 @@ function expectValidAnswer(
   } else if (source === 'imagebuilder') {
     expect(input).toMatchObject({ action: decision === 'approve' ? 'RESUME' : 'STOP' });
     expect(String(input.clientToken).length).toBeLessThanOrEqual(36);
-    expect(String(input.reason)).toMatch(/alice|carol/);
+    expect(String(input.reason)).toMatch(/alice|carol|slack:U024BE7L/);
   } else {
     expect(input).toMatchObject({ SignalType: decision === 'approve' ? 'Approve' : 'Reject' });
-    expect((input.Payload as { Comment: string[] }).Comment.join(' ')).toMatch(/alice|carol/);
+    expect((input.Payload as { Comment: string[] }).Comment.join(' ')).toMatch(/alice|carol|slack:U024BE7L/);
   }
 }
 

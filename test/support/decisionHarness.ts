@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { LOCAL_EVENT_BUS_NAME, type LocalStack } from '../../infra/local/localStack';
 import { signRestRequest } from '../../shared/channels/restSignature';
+import { signSlackRequest } from '../../shared/channels/slackSignature';
 import type { SourceKind } from '../../shared/domain/approval';
 import { sampleEvent } from './fixtures';
 
-export type Channel = 'rest' | 'review-link' | 'eventbridge';
+export type Channel = 'rest' | 'review-link' | 'eventbridge' | 'slack';
 
 export interface WaitingWorkflow {
   source: SourceKind;
@@ -31,6 +32,12 @@ export const ANSWER_CALLS: Record<SourceKind, { service: 'sfn' | 'imagebuilder' 
   stepfunctions: { service: 'sfn', operations: ['SendTaskSuccess', 'SendTaskFailure'] },
   imagebuilder: { service: 'imagebuilder', operations: ['SendWorkflowStepAction'] },
   ssm: { service: 'ssm', operations: ['SendAutomationSignal'] },
+};
+
+/** The people map's Slack ids of the test approvers (infra/policy.json). */
+const SLACK_IDS: Record<string, string> = {
+  'email:alice@example.com': 'U024BE7LH',
+  'email:carol@example.com': 'U024BE7LC',
 };
 
 export class DecisionHarness {
@@ -94,6 +101,7 @@ export class DecisionHarness {
     const [delivery] = await this.stack.publish(event);
     const approvalId = (delivery?.result as { approvalId?: string } | undefined)?.approvalId;
     if (!delivery?.ok || !approvalId) throw new Error(`capture failed: ${JSON.stringify(delivery)}`);
+    this.slackMessageOf(approvalId); // remember its ts while its buttons still name it
     return approvalId;
   }
 
@@ -146,6 +154,61 @@ export class DecisionHarness {
     });
   }
 
+  private readonly slackTs = new Map<string, string>();
+
+  /** The Slack message posted for this approval: found by its buttons (which carry the approval id), then by ts. */
+  slackMessageOf(approvalId: string) {
+    const messages = this.stack.slack.messages();
+    const known = this.slackTs.get(approvalId);
+    const message = known
+      ? messages.find((candidate) => candidate.ts === known)
+      : messages.find((candidate) => JSON.stringify(candidate.blocks ?? []).includes(`"value":"${approvalId}"`));
+    if (message) this.slackTs.set(approvalId, message.ts);
+    return message;
+  }
+
+  /** A Slack interaction as Slack sends it: form-encoded `payload`, signed with the signing secret. */
+  slackInteraction(
+    payload: unknown,
+    options: { timestamp?: number; signature?: string | null; tamper?: boolean } = {},
+  ) {
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const signature =
+      options.signature !== undefined
+        ? options.signature
+        : signSlackRequest(this.stack.slackSigningSecret, timestamp, body);
+    return this.http('POST', '/slack/interactions', {
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        ...(signature === null ? {} : { 'x-slack-signature': signature }),
+      },
+      body: options.tamper ? body.replace('approve', 'reject') : body,
+    });
+  }
+
+  /** A click on the message's Approve / Reject button by a Slack user. */
+  slackClick(
+    approvalId: string,
+    decision: 'approve' | 'reject',
+    slackUserId: string,
+    options: Parameters<DecisionHarness['slackInteraction']>[1] = {},
+  ) {
+    const message = this.slackMessageOf(approvalId);
+    return this.slackInteraction(
+      {
+        type: 'block_actions',
+        user: { id: slackUserId },
+        trigger_id: randomUUID(),
+        channel: { id: message?.channel ?? '#approvals' },
+        message: { ts: message?.ts },
+        actions: [{ type: 'button', action_id: `greenlight.${decision}`, value: approvalId }],
+      },
+      options,
+    );
+  }
+
   /** One decision through a channel, as the person `approver` would make it there. */
   async decide(
     channel: Channel,
@@ -155,6 +218,11 @@ export class DecisionHarness {
   ): Promise<HttpReply | undefined> {
     if (channel === 'rest') {
       return this.rest('POST', `/v1/approvals/${approvalId}/decision`, JSON.stringify({ decision, approver }));
+    }
+    if (channel === 'slack') {
+      const slackId = SLACK_IDS[approver];
+      if (!slackId) throw new Error(`no Slack id known for ${approver}`);
+      return this.slackClick(approvalId, decision, slackId);
     }
     if (channel === 'review-link') {
       const link = new URL(this.stack.reviewLink(approvalId, approver));

@@ -14,6 +14,11 @@ export async function allItems(): Promise<Array<Record<string, unknown>>> {
   }
 }
 
+/** The approval items only (delivery bookkeeping lives beside them under the same key). */
+export async function approvalItems(): Promise<Array<Record<string, unknown>>> {
+  return (await allItems()).filter((item) => item.sk === 'APPROVAL');
+}
+
 export async function clearTable(): Promise<void> {
   const client = createDocumentClient();
   try {

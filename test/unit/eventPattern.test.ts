@@ -315,7 +315,7 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
   const rules = loadEventRules(fileURLToPath(new URL('serverless.yml', root)));
   const names = (matched: EventRule[]) => matched.map((r) => r.ruleName);
 
-  it('reads the three capture rules and the decision rule, with their bus and exact pattern, resolving ${sls:stage} to "local"', () => {
+  it('reads the three capture rules, the decision rule and the notify rule, with their bus and exact pattern, resolving ${sls:stage} to "local"', () => {
     expect(rules).toEqual([
       {
         functionName: 'capture',
@@ -351,6 +351,16 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
         bus: 'custom',
         ruleName: 'greenlight-local-approval-decision',
         pattern: { 'detail-type': ['Approval Decision'] },
+      },
+      {
+        functionName: 'notify',
+        handler: 'functions/notify.handler',
+        bus: 'custom',
+        ruleName: 'greenlight-local-notify',
+        pattern: {
+          source: ['greenlight'],
+          'detail-type': ['Approval Opened', 'Approval Vote Recorded', 'Approval Decided', 'Approval Closed'],
+        },
       },
     ]);
   });
@@ -388,13 +398,41 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
     ]);
     expect(rulesMatching(rules, event, 'default')).toEqual([]);
     expect(rulesMatching(rules, { ...event, 'detail-type': 'approval decision' }, 'custom')).toEqual([]);
-    // Greenlight's own events on its bus reach no function: no rule feeds them back into capture or decisionEvents.
+    // Greenlight's own events on its bus reach notify only: none is fed back into capture or decisionEvents.
     for (const type of ['Approval Opened', 'Approval Vote Recorded', 'Approval Decided', 'Approval Closed']) {
-      expect(rulesMatching(rules, { ...event, source: 'greenlight', 'detail-type': type }, 'custom'), type).toEqual([]);
+      const own = { ...event, source: 'greenlight', 'detail-type': type };
+      expect(names(rulesMatching(rules, own, 'custom')), type).toEqual(['greenlight-local-notify']);
     }
     // And an "Approval Requested" event never reaches decisionEvents.
     const requested = sample('stepfunctions/approval-requested.json');
     expect(rulesMatching(rules, requested, 'custom').map((r) => r.functionName)).toEqual(['capture']);
+  });
+
+  it('routes Greenlight\'s own "Approval Decided" event on the custom bus to notify only, and only from source greenlight', () => {
+    const event = {
+      version: '0',
+      id: '9b2d4e6f-8a1c-4e3b-b5d7-0f2e4a6c8e1d',
+      'detail-type': 'Approval Decided',
+      source: 'greenlight',
+      account: '111122223333',
+      time: '2025-01-15T10:05:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: { approvalId: 'apr_0123456789abcdef0123456789abcdef' },
+    };
+    const matched = rulesMatching(rules, event, 'custom');
+    expect(matched.map((r) => [r.ruleName, r.functionName, r.handler])).toEqual([
+      ['greenlight-local-notify', 'notify', 'functions/notify.handler'],
+    ]);
+    // Anyone else may put an event with that detail-type on the bus; it reaches no function.
+    expect(rulesMatching(rules, { ...event, source: 'com.example.release-bot' }, 'custom')).toEqual([]);
+    expect(rulesMatching(rules, { ...event, source: 'Greenlight' }, 'custom')).toEqual([]);
+    // Not on the default bus, and not for a detail-type the rule does not name.
+    expect(rulesMatching(rules, event, 'default')).toEqual([]);
+    expect(
+      rulesMatching(rules, { ...event, 'detail-type': 'Approval Requested' }, 'custom').map((r) => r.functionName),
+    ).toEqual(['capture']);
+    expect(rulesMatching(rules, { ...event, 'detail-type': 'Approval Expired' }, 'custom')).toEqual([]);
   });
 
   it('routes the Image Builder waiting step on the default bus only', () => {

@@ -24,7 +24,14 @@ let packagingSeconds: number;
 beforeAll(async () => {
   packageDir = mkdtempSync(join(tmpdir(), 'greenlight-package-'));
   const started = Date.now();
-  const { AWS_PROFILE: _p, AWS_DEFAULT_PROFILE: _d, AWS_SESSION_TOKEN: _t, ...env } = process.env;
+  // GREENLIGHT_EMAIL_FROM is dropped too, so notify's EMAIL_FROM_ADDRESS is the default serverless.yml declares.
+  const {
+    AWS_PROFILE: _p,
+    AWS_DEFAULT_PROFILE: _d,
+    AWS_SESSION_TOKEN: _t,
+    GREENLIGHT_EMAIL_FROM: _f,
+    ...env
+  } = process.env;
   await run(
     process.execPath,
     [join(root, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', 'dev', '--package', packageDir],
@@ -70,12 +77,14 @@ function cfnString(value: unknown): string {
   throw new Error(`unexpected CloudFormation expression ${JSON.stringify(value)}`);
 }
 
-/** The four functions: key under `functions:` in serverless.yml → CloudFormation logical id. */
+/** The six functions: key under `functions:` in serverless.yml → CloudFormation logical id. */
 const FUNCTIONS = {
   capture: 'CaptureLambdaFunction',
   restApi: 'RestApiLambdaFunction',
   reviewPages: 'ReviewPagesLambdaFunction',
   decisionEvents: 'DecisionEventsLambdaFunction',
+  slackInteractions: 'SlackInteractionsLambdaFunction',
+  notify: 'NotifyLambdaFunction',
 } as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 const FUNCTION_KEYS = Object.keys(FUNCTIONS) as FunctionKey[];
@@ -86,7 +95,13 @@ const arnOf = (service: string, resource: string) => `${ACCOUNT.replace('%s', se
 const TABLE_ARNS = ['${ApprovalsTable.Arn}', '${ApprovalsTable.Arn}/index/*'];
 const BUS_ARN = '${ApprovalEventBus.Arn}';
 const CUSTOM_BUS = '${ApprovalEventBus.Name}';
-const DEAD_LETTER_QUEUES = { capture: 'CaptureDeadLetterQueue', decisionEvents: 'DecisionEventsDeadLetterQueue' };
+const DEAD_LETTER_QUEUES = {
+  capture: 'CaptureDeadLetterQueue',
+  decisionEvents: 'DecisionEventsDeadLetterQueue',
+  notify: 'NotifyDeadLetterQueue',
+};
+/** What `!GetAtt HttpApi.ApiEndpoint` resolves to once deployed (stands in for it when loading a bundle). */
+const API_ENDPOINT = 'https://abcdef1234.execute-api.us-east-1.amazonaws.com';
 
 describe('osls package', () => {
   it('packages offline within the time budget', () => {
@@ -96,7 +111,7 @@ describe('osls package', () => {
 });
 
 describe('functions', () => {
-  it('are exactly capture, restApi, reviewPages and decisionEvents, each with its own handler', () => {
+  it('are exactly capture, restApi, reviewPages, decisionEvents, slackInteractions and notify, each with its own handler', () => {
     expect(sorted(ofType('AWS::Lambda::Function').map(([id]) => id))).toEqual(sorted(Object.values(FUNCTIONS)));
     for (const key of FUNCTION_KEYS) {
       expect(resources[FUNCTIONS[key]].Properties.Handler, key).toBe(`functions/${key}.handler`);
@@ -110,16 +125,30 @@ describe('functions', () => {
     }
   });
 
-  it('all get the table, the bus and the names (not values) of the two secret parameters', () => {
+  it('all get the table, the bus and the names (not values) of the four secret parameters', () => {
     for (const [id, fn] of ofType('AWS::Lambda::Function')) {
       expect(fn.Properties.Environment.Variables, id).toMatchObject({
         APPROVALS_TABLE_NAME: 'greenlight-dev-approvals',
         EVENT_BUS_NAME: { Ref: 'ApprovalEventBus' },
         REST_SIGNING_SECRET_PARAMETER: '/greenlight/dev/rest-signing-secret',
         REVIEW_LINK_KEYS_PARAMETER: '/greenlight/dev/review-link-keys',
+        SLACK_BOT_TOKEN_PARAMETER: '/greenlight/dev/slack-bot-token',
+        SLACK_SIGNING_SECRET_PARAMETER: '/greenlight/dev/slack-signing-secret',
         POWERTOOLS_SERVICE_NAME: 'greenlight',
         LOG_LEVEL: 'INFO',
       });
+    }
+  });
+
+  it('notify alone gets the API endpoint (for review links) and the sender address', () => {
+    expect(resources.NotifyLambdaFunction.Properties.Environment.Variables).toMatchObject({
+      PUBLIC_BASE_URL: { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] },
+      EMAIL_FROM_ADDRESS: 'approvals@example.com',
+    });
+    for (const key of FUNCTION_KEYS.filter((k) => k !== 'notify')) {
+      const variables = resources[FUNCTIONS[key]].Properties.Environment.Variables;
+      expect(Object.keys(variables), key).not.toContain('PUBLIC_BASE_URL');
+      expect(Object.keys(variables), key).not.toContain('EMAIL_FROM_ADDRESS');
     }
   });
 
@@ -138,12 +167,19 @@ describe('functions', () => {
       // Lambda's Node.js runtime looks for <module>.js, .mjs or .cjs; .js is ESM only beside a "type": "module".
       const candidates = ['.mjs', '.cjs', '.js'].map((ext) => `${modulePath}${ext}`).filter((f) => entries.includes(f));
       expect(candidates).toEqual([`${modulePath}.mjs`]);
-      // The environment as Lambda would resolve it (EVENT_BUS_NAME is `Ref ApprovalEventBus`, i.e. the bus name).
+      // The environment as Lambda would resolve it (EVENT_BUS_NAME is `Ref ApprovalEventBus`, i.e. the bus name;
+      // notify's PUBLIC_BASE_URL is `!GetAtt HttpApi.ApiEndpoint`, the API's https:// endpoint).
+      const resolved: Record<string, string> = {
+        '${ApprovalEventBus}': 'greenlight-dev',
+        '${HttpApi.ApiEndpoint}': API_ENDPOINT,
+      };
       const environment = Object.fromEntries(
-        Object.entries<unknown>(fn.Environment.Variables).map(([name, value]) => [
-          name,
-          typeof value === 'string' ? value : cfnString(value).replace('${ApprovalEventBus}', 'greenlight-dev'),
-        ]),
+        Object.entries<unknown>(fn.Environment.Variables).map(([name, value]) => {
+          if (typeof value === 'string') return [name, value];
+          const expression = cfnString(value);
+          if (!(expression in resolved)) throw new Error(`${key}: ${name} = ${expression} is not resolved here`);
+          return [name, resolved[expression]];
+        }),
       );
       expect(environment.EVENT_BUS_NAME).toBe(resources.ApprovalEventBus.Properties.Name);
       // Act: import it in a fresh Node process with a Lambda-like environment (no network is used at import time).
@@ -228,6 +264,15 @@ describe('EventBridge rules', () => {
       pattern: { 'detail-type': ['Approval Decision'] },
       target: fnArn('decisionEvents'),
     },
+    {
+      name: 'greenlight-dev-notify',
+      bus: CUSTOM_BUS,
+      pattern: {
+        source: ['greenlight'],
+        'detail-type': ['Approval Opened', 'Approval Vote Recorded', 'Approval Decided', 'Approval Closed'],
+      },
+      target: fnArn('notify'),
+    },
   ];
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
   const rules = () => ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
@@ -242,7 +287,7 @@ describe('EventBridge rules', () => {
     expect(ofType('AWS::Events::EventBus').map(([id]) => id)).toEqual(['ApprovalEventBus']);
   });
 
-  it('are exactly the three capture rules and the decision rule, each on its bus with its exact pattern', () => {
+  it('are exactly the three capture rules, the decision rule and the notify rule, each on its bus with its exact pattern', () => {
     const actual = rules().map((r) => ({
       name: r.Name,
       bus: r.EventBusName === undefined ? undefined : cfnString(r.EventBusName),
@@ -294,6 +339,7 @@ describe('HTTP API', () => {
     ['POST /v1/approvals/{id}/decision', 'restApi'],
     ['GET /review/{id}', 'reviewPages'],
     ['POST /review/{id}', 'reviewPages'],
+    ['POST /slack/interactions', 'slackInteractions'],
   ];
 
   it('is one HTTP API with an auto-deployed $default stage', () => {
@@ -304,7 +350,7 @@ describe('HTTP API', () => {
     expect(ofType('AWS::ApiGateway::RestApi')).toEqual([]);
   });
 
-  it('has exactly the five routes, each integrated with its function through a Lambda proxy, payload 2.0', () => {
+  it('has exactly the six routes, each integrated with its function through a Lambda proxy, payload 2.0', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => {
       const target = cfnString(route.Properties.Target);
       expect(route.Properties.ApiId, route.Properties.RouteKey).toEqual({ Ref: 'HttpApi' });
@@ -322,12 +368,12 @@ describe('HTTP API', () => {
     expect(sorted(routes.map((r) => r.join(' → ')))).toEqual(sorted(expectedRoutes.map((r) => r.join(' → '))));
   });
 
-  it('lets API Gateway invoke restApi and reviewPages from this API only', () => {
+  it('lets API Gateway invoke restApi, reviewPages and slackInteractions from this API only', () => {
     const permissions = ofType('AWS::Lambda::Permission')
       .map(([, p]) => p.Properties)
       .filter((p) => p.Principal === 'apigateway.amazonaws.com');
     expect(sorted(permissions.map((p) => cfnString(p.FunctionName)))).toEqual(
-      sorted([fnArn('restApi'), fnArn('reviewPages')]),
+      sorted([fnArn('restApi'), fnArn('reviewPages'), fnArn('slackInteractions')]),
     );
     for (const p of permissions) {
       expect(p.Action).toBe('lambda:InvokeFunction');
@@ -336,7 +382,7 @@ describe('HTTP API', () => {
   });
 });
 
-describe('failed asynchronous invocations (capture, decisionEvents)', () => {
+describe('failed asynchronous invocations (capture, decisionEvents, notify)', () => {
   it('are retried at most twice, then sent to the function’s own dead-letter queue', () => {
     const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
     const expected = Object.entries(DEAD_LETTER_QUEUES).map(([key, queue]) => ({
@@ -359,6 +405,7 @@ describe('failed asynchronous invocations (capture, decisionEvents)', () => {
     }
     expect(resources.CaptureDeadLetterQueue.Properties.QueueName).toBe('greenlight-dev-capture-dlq');
     expect(resources.DecisionEventsDeadLetterQueue.Properties.QueueName).toBe('greenlight-dev-decision-events-dlq');
+    expect(resources.NotifyDeadLetterQueue.Properties.QueueName).toBe('greenlight-dev-notify-dlq');
   });
 });
 
@@ -380,6 +427,7 @@ describe('IAM', () => {
     'states:SendTaskFailure': [arnOf('states', 'stateMachine:*')],
     'imagebuilder:SendWorkflowStepAction': [arnOf('imagebuilder', 'image/*')],
     'events:PutEvents': [BUS_ARN],
+    'ses:SendEmail': [arnOf('ses', 'identity/*')],
     'sqs:SendMessage': Object.values(DEAD_LETTER_QUEUES).map((queue) => `\${${queue}.Arn}`),
   };
   const ALLOWED_ACTIONS = new Set(Object.keys(SCOPES));

@@ -12,6 +12,7 @@ import { newUuid } from './awsIds';
 import type { ServiceName } from './callLog';
 import { IMAGE_BUILDER_ROUTES } from './imageBuilderStandin';
 import type { Input } from './inputFields';
+import { SES_ROUTES } from './sesStandin';
 
 export type WireProtocol = 'awsJson1_0' | 'awsJson1_1' | 'restJson1';
 
@@ -27,6 +28,12 @@ const JSON_RPC_TARGETS: Record<string, { service: ServiceName; protocol: WirePro
   AWSEvents: { service: 'eventbridge', protocol: 'awsJson1_1' },
 };
 
+/** restJson1 operations: method + path → service and operation. */
+const REST_ROUTES: { service: ServiceName; method: string; path: string; operation: string }[] = [
+  ...IMAGE_BUILDER_ROUTES.map((route) => ({ service: 'imagebuilder' as const, ...route })),
+  ...SES_ROUTES.map((route) => ({ service: 'sesv2' as const, ...route })),
+];
+
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /** Finds the service and operation a request is for, or undefined when it matches nothing. */
@@ -37,8 +44,8 @@ export function resolveRoute(request: IncomingMessage, url: URL): WireRoute | un
     const known = JSON_RPC_TARGETS[prefix];
     return known ? { ...known, operation } : undefined;
   }
-  const route = IMAGE_BUILDER_ROUTES.find((entry) => entry.method === request.method && entry.path === url.pathname);
-  return route ? { service: 'imagebuilder', operation: route.operation, protocol: 'restJson1' } : undefined;
+  const route = REST_ROUTES.find((entry) => entry.method === request.method && entry.path === url.pathname);
+  return route ? { service: route.service, operation: route.operation, protocol: 'restJson1' } : undefined;
 }
 
 /** Reads the body as text; rejects bodies over 2 MiB. */

@@ -1,14 +1,15 @@
 /**
  * Local, wire-level stand-ins for the AWS APIs Greenlight calls (Step Functions, Image Builder, SSM,
- * EventBridge). Real AWS SDK v3 clients work against them unchanged: point `AWS_ENDPOINT_URL_SFN`,
- * `AWS_ENDPOINT_URL_IMAGEBUILDER`, `AWS_ENDPOINT_URL_SSM`, `AWS_ENDPOINT_URL_EVENTBRIDGE` (or a client's
- * `endpoint`) at `url`. Each stand-in's header names the AWS documentation its behaviour follows.
+ * EventBridge, SES v2). Real AWS SDK v3 clients work against them unchanged: point `AWS_ENDPOINT_URL_SFN`,
+ * `AWS_ENDPOINT_URL_IMAGEBUILDER`, `AWS_ENDPOINT_URL_SSM`, `AWS_ENDPOINT_URL_EVENTBRIDGE`, `AWS_ENDPOINT_URL_SESV2`
+ * (or a client's `endpoint`) at `url`. Each stand-in's header names the AWS documentation its behaviour follows.
  */
 import type { AddressInfo } from 'node:net';
 import { CallLog, type RecordedCall, type ServiceName } from './callLog';
 import { EventBridgeStandin, type PutEventsListener } from './eventBridgeStandin';
 import { type Fault, FaultInjector } from './faultInjector';
 import { emptyImageBuilderState, ImageBuilderStandin, type ImageBuilderState } from './imageBuilderStandin';
+import { emptySesState, type SentEmail, SesStandin, type SesState } from './sesStandin';
 import { emptySsmState, SsmStandin, type SsmState } from './ssmStandin';
 import { createStandinServer } from './standinServer';
 import { loadStateFile, saveStateFile } from './stateFile';
@@ -18,6 +19,7 @@ export type { RecordedCall, ServiceName } from './callLog';
 export type { DeliveredEntry, PutEventsListener } from './eventBridgeStandin';
 export type { Fault } from './faultInjector';
 export type { WaitingStep, WorkflowStepRecord } from './imageBuilderStandin';
+export type { SentEmail } from './sesStandin';
 export type { AutomationRecord, ParameterRecord, WaitingAutomation } from './ssmStandin';
 export type { ExecutionRecord, WaitingExecution } from './stepFunctionsStandin';
 
@@ -36,6 +38,8 @@ export interface AwsStandins {
   stepFunctions: Pick<StepFunctionsStandin, 'startWaitingExecution' | 'describe'>;
   imageBuilder: Pick<ImageBuilderStandin, 'addWaitingStep' | 'get'>;
   ssm: Pick<SsmStandin, 'startWaitingAutomation' | 'get' | 'putParameter' | 'parameterValue'>;
+  /** SES v2: every message SendEmail accepted, oldest first. */
+  ses: { sentEmails(): SentEmail[] };
   /** Every wire call in arrival order (not persisted). */
   calls: RecordedCall[];
   callsTo(service: ServiceName, operation: string): RecordedCall[];
@@ -52,6 +56,7 @@ interface PersistedState {
   sfn: StepFunctionsState;
   imagebuilder: ImageBuilderState;
   ssm: SsmState;
+  ses: SesState;
 }
 
 export async function startAwsStandins(options: AwsStandinsOptions = {}): Promise<AwsStandins> {
@@ -62,6 +67,7 @@ export async function startAwsStandins(options: AwsStandinsOptions = {}): Promis
     sfn: stepFunctions.snapshot,
     imagebuilder: imageBuilder.snapshot,
     ssm: ssm.snapshot,
+    ses: ses.snapshot,
   });
   const save = () => {
     if (statePath) saveStateFile(statePath, snapshot());
@@ -70,12 +76,13 @@ export async function startAwsStandins(options: AwsStandinsOptions = {}): Promis
   const stepFunctions = new StepFunctionsStandin(loaded?.sfn ?? emptyStepFunctionsState(), now, save);
   const imageBuilder = new ImageBuilderStandin(loaded?.imagebuilder ?? emptyImageBuilderState(), now, save);
   const ssm = new SsmStandin(loaded?.ssm ?? emptySsmState(), now, save);
+  const ses = new SesStandin(loaded?.ses ?? emptySesState(), now, save);
   const eventBridge = new EventBridgeStandin();
   const callLog = new CallLog();
   const faults = new FaultInjector();
 
   const server = createStandinServer({
-    services: { sfn: stepFunctions, imagebuilder: imageBuilder, ssm, eventbridge: eventBridge },
+    services: { sfn: stepFunctions, imagebuilder: imageBuilder, ssm, eventbridge: eventBridge, sesv2: ses },
     calls: callLog,
     faults,
     now,
@@ -92,6 +99,7 @@ export async function startAwsStandins(options: AwsStandinsOptions = {}): Promis
     stepFunctions,
     imageBuilder,
     ssm,
+    ses: { sentEmails: () => ses.sentEmails() },
     calls: callLog.calls,
     callsTo: (service, operation) => callLog.callsTo(service, operation),
     failNext: (service, operation, fault) => faults.add(service, operation, fault),
@@ -100,6 +108,7 @@ export async function startAwsStandins(options: AwsStandinsOptions = {}): Promis
       stepFunctions.replaceState(emptyStepFunctionsState());
       imageBuilder.replaceState(emptyImageBuilderState());
       ssm.replaceState(emptySsmState());
+      ses.replaceState(emptySesState());
       callLog.clear();
       faults.clear();
       save();

@@ -1,0 +1,29 @@
+/**
+ * notify: Greenlight's own events (source `greenlight`) → the approval's Slack message and e-mails brought in line
+ * with its current state. Failures to deliver are recorded and make the invocation fail, so Lambda retries it.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { notifyApprovers } from '../shared/app/notifyApprovers';
+import { APPROVAL_ID_PATTERN } from '../shared/domain/approval';
+import { logger } from '../shared/runtime/logger';
+import { logRejectedEvents } from '../shared/runtime/logRejectedEvents';
+import { createNotifyDependencies } from '../shared/runtime/notifyDependencies';
+import { parseEvent } from '../shared/sources/parseEvent';
+
+const dependencies = createNotifyDependencies();
+
+const approvalEventSchema = EventBridgeSchema.extend({
+  source: z.literal('greenlight'),
+  detail: z.object({ approvalId: z.string().regex(APPROVAL_ID_PATTERN, 'must be an approval id') }),
+});
+
+export const handler = middy()
+  .use(injectLambdaContext(logger))
+  .use(logRejectedEvents(logger))
+  .handler(async (event: unknown) => {
+    const { detail } = parseEvent(approvalEventSchema, event, undefined, 'Greenlight approval event');
+    return notifyApprovers(dependencies, detail.approvalId);
+  });

@@ -1,0 +1,183 @@
+/**
+ * The local outbox: what Greenlight would have sent to Slack and by e-mail, readable in a browser, with working
+ * buttons and links. A button press becomes the signed interaction Slack would send to /slack/interactions, so the
+ * whole path — signature check, decide, answer to the workflow, message update — runs as it does on AWS.
+ */
+import { randomUUID } from 'node:crypto';
+import { escapeHtml, safeHttpUrl } from '../../shared/channels/reviewPages';
+import { signSlackRequest } from '../../shared/channels/slackSignature';
+import { policyDocument } from '../../shared/runtime/policy';
+import type { SlackStandin } from './slackStandin';
+import type { AwsStandins } from './standins';
+
+export interface OutboxSources {
+  slack: SlackStandin;
+  standins: AwsStandins;
+  slackSigningSecret: string;
+}
+
+/** Slack users to act as: every person's Slack id from the policy's people map, and a stranger. */
+export function slackUsers(): Array<{ id: string; label: string }> {
+  const people = Object.entries(policyDocument.people).flatMap(([name, identities]) =>
+    identities
+      .filter((identity) => identity.startsWith('slack:'))
+      .map((identity) => ({ id: identity.slice(6), label: name })),
+  );
+  return [...people, { id: 'U0STRANGER', label: 'a stranger (not an approver)' }];
+}
+
+/** Slack mrkdwn to HTML: entities undone, then escaped, with `<url|label>` links kept as links. */
+function mrkdwnToHtml(text: string): string {
+  const unescapeSlack = (value: string) => value.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const parts: string[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/<(https?:\/\/[^|>]+)(?:\|([^>]+))?>/g)) {
+    parts.push(escapeHtml(unescapeSlack(text.slice(last, match.index))));
+    const url = safeHttpUrl(unescapeSlack(match[1] ?? ''));
+    const label = escapeHtml(unescapeSlack(match[2] ?? match[1] ?? ''));
+    parts.push(url ? `<a href="${escapeHtml(url)}">${label}</a>` : label);
+    last = (match.index ?? 0) + match[0].length;
+  }
+  parts.push(escapeHtml(unescapeSlack(text.slice(last))));
+  return parts.join('').replace(/\n/g, '<br>');
+}
+
+function textOf(element: unknown): string {
+  const { text } = (element ?? {}) as { text?: unknown };
+  if (typeof text === 'string') return mrkdwnToHtml(text);
+  if (typeof text === 'object' && text !== null) return textOf(text);
+  return '';
+}
+
+function userSelect(): string {
+  const options = slackUsers().map(
+    (user) => `<option value="${escapeHtml(user.id)}">${escapeHtml(user.label)} (${escapeHtml(user.id)})</option>`,
+  );
+  return `<label>as <select name="user">${options.join('')}</select></label>`;
+}
+
+type Block = { type: string; text?: unknown; fields?: unknown[]; elements?: unknown[] };
+
+function renderActions(block: Block, message: { channel: string; ts: string }): string {
+  const buttons = (block.elements ?? []) as Array<{ action_id: string; value: string; text: unknown }>;
+  const forms = buttons.map((button) => {
+    const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
+    if (button.action_id === 'greenlight.comment') {
+      // Slack opens a modal here; the outbox shows the modal's fields directly.
+      return `<form method="post" action="/local/outbox/slack" class="modal">${hidden('kind', 'view_submission')}${hidden('approvalId', button.value)}
+<label><input type="radio" name="decision" value="approve" checked> approve</label>
+<label><input type="radio" name="decision" value="reject"> reject</label>
+<textarea name="comment" maxlength="1000" placeholder="comment"></textarea> ${userSelect()} <button>Submit with comment</button></form>`;
+    }
+    return `<form method="post" action="/local/outbox/slack">${hidden('kind', 'block_actions')}${hidden('actionId', button.action_id)}${hidden('approvalId', button.value)}${hidden('channel', message.channel)}${hidden('ts', message.ts)}
+${userSelect()} <button>${textOf(button)}</button></form>`;
+  });
+  return `<div class="actions">${forms.join('')}</div>`;
+}
+
+function renderBlocks(blocks: unknown[], message: { channel: string; ts: string }): string {
+  return (blocks as Block[])
+    .map((block) => {
+      if (block.type === 'header') return `<h3>${textOf(block)}</h3>`;
+      if (block.type === 'divider') return '<hr>';
+      if (block.type === 'actions') return renderActions(block, message);
+      if (block.type === 'context') return `<p class="context">${(block.elements ?? []).map(textOf).join(' · ')}</p>`;
+      const fields = (block.fields ?? []).map((field) => `<li>${textOf(field)}</li>`).join('');
+      return `${block.text ? `<p>${textOf(block)}</p>` : ''}${fields ? `<ul class="fields">${fields}</ul>` : ''}`;
+    })
+    .join('\n');
+}
+
+export function renderOutboxPage(sources: OutboxSources, notice?: string): string {
+  const messages = sources.slack
+    .messages()
+    .reverse()
+    .map(
+      (
+        message,
+      ) => `<article class="slack"><p class="meta">Slack ${escapeHtml(message.channel)} · ts ${escapeHtml(message.ts)} · updated ${message.updates} time(s)</p>
+${renderBlocks(message.blocks ?? [], message)}</article>`,
+    );
+  const ephemeral = sources.slack
+    .ephemeralMessages()
+    .reverse()
+    .map(
+      (message) =>
+        `<li>to ${escapeHtml(message.user)} in ${escapeHtml(message.channel)}: ${mrkdwnToHtml(message.text ?? '')}</li>`,
+    );
+  const emails = sources.standins.ses
+    .sentEmails()
+    .reverse()
+    .map((email) => {
+      const links = [...(email.html ?? '').matchAll(/href="([^"]+)"/g)]
+        .map((match) => safeHttpUrl((match[1] ?? '').replace(/&amp;/g, '&')))
+        .filter((url): url is string => url !== undefined)
+        .map(
+          (url) =>
+            `<li><a href="${escapeHtml(url)}">${escapeHtml(url.length > 90 ? `${url.slice(0, 90)}…` : url)}</a></li>`,
+        );
+      return `<article class="email"><p class="meta">E-mail to ${escapeHtml(email.to.join(', '))} · from ${escapeHtml(email.from)} · ${escapeHtml(email.at)}</p>
+<h3>${escapeHtml(email.subject)}</h3><pre>${escapeHtml(email.text ?? '')}</pre><p>Links:</p><ul>${links.join('')}</ul></article>`;
+    });
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Greenlight outbox (local)</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}article{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
+.meta{color:#666;font-size:.85rem}.notice{background:#eef;padding:.5rem}.actions form{display:inline-block;margin:.25rem .5rem .25rem 0}
+.modal textarea{display:block;width:30rem}pre{white-space:pre-wrap}</style></head><body>
+<h1>Outbox — what Greenlight sent</h1><p><a href="/">open approvals</a> · <a href="/local/outbox">refresh</a></p>
+${notice ? `<p class="notice">${escapeHtml(notice)}</p>` : ''}
+<h2>Slack (${messages.length})</h2>${messages.join('\n') || '<p>none yet</p>'}
+<h2>Ephemeral Slack replies (${ephemeral.length})</h2><ul>${ephemeral.join('')}</ul>
+<h2>E-mails (${emails.length})</h2>${emails.join('\n') || '<p>none yet</p>'}
+</body></html>`;
+}
+
+/** The interaction payload Slack would send for this outbox form. */
+function interactionPayload(form: URLSearchParams): Record<string, unknown> {
+  const user = { id: form.get('user') ?? 'U0STRANGER' };
+  const approvalId = form.get('approvalId') ?? '';
+  if (form.get('kind') === 'view_submission') {
+    return {
+      type: 'view_submission',
+      user,
+      view: {
+        callback_id: 'greenlight.comment',
+        private_metadata: approvalId,
+        state: {
+          values: {
+            decision: { decision: { selected_option: { value: form.get('decision') ?? 'approve' } } },
+            comment: { comment: { value: form.get('comment') ?? '' } },
+          },
+        },
+      },
+    };
+  }
+  return {
+    type: 'block_actions',
+    user,
+    trigger_id: randomUUID(),
+    channel: { id: form.get('channel') ?? '' },
+    message: { ts: form.get('ts') ?? '' },
+    actions: [{ type: 'button', action_id: form.get('actionId') ?? '', value: approvalId }],
+  };
+}
+
+/** Sends the form's interaction to /slack/interactions, signed as Slack signs it; returns a line for the page. */
+export async function sendOutboxInteraction(
+  sources: OutboxSources,
+  httpUrl: string,
+  form: URLSearchParams,
+): Promise<string> {
+  const body = new URLSearchParams({ payload: JSON.stringify(interactionPayload(form)) }).toString();
+  const timestamp = Math.floor(Date.now() / 1000);
+  const response = await fetch(`${httpUrl}/slack/interactions`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signSlackRequest(sources.slackSigningSecret, timestamp, body),
+    },
+    body,
+  });
+  const reply = await response.text();
+  return `Slack interaction as ${form.get('user')}: HTTP ${response.status}${reply ? ` ${reply}` : ''}`;
+}

@@ -1,0 +1,170 @@
+/**
+ * notify: brings every surface in line with the approval's current state — posts its Slack message, then updates it
+ * once per state change; e-mails each approver their own review link while it is pending. Delivery state lives in
+ * its own item: a Slack or SES failure never blocks or loses the approval, it is recorded and retried (Lambda's
+ * retries of this event, then the schedule's sweep); a permanent refusal is recorded and stops the retries.
+ */
+import { approvalEmail } from '../channels/approvalEmail';
+import type { PageLink } from '../channels/reviewPages';
+import { consoleLinksFor } from '../channels/reviewPages';
+import { approvalMessage } from '../channels/slackMessages';
+import { type Approval, toPublicApproval } from '../domain/approval';
+import type { NotificationRouting } from '../domain/policy';
+import type { ApprovalStore } from '../store/approvalStore';
+import type { DeliveryState, DeliveryStore } from '../store/deliveryStore';
+import { DeliveryConflictError } from '../store/errors';
+import { NotificationRejectedError, NotificationUnavailableError } from './errors';
+import type { Clock, EmailSender, Log, SlackNotifier } from './ports';
+
+export interface NotifyDependencies {
+  approvals: ApprovalStore;
+  deliveries: DeliveryStore;
+  slack: SlackNotifier;
+  email: EmailSender;
+  routing: (approval: Approval) => NotificationRouting;
+  /** The review link for one approver (signed for that identity). */
+  reviewLink: (approvalId: string, approver: string) => Promise<string>;
+  region: string;
+  clock: Clock;
+  log: Log;
+}
+
+export interface NotifyOutcome {
+  approvalId: string;
+  slack: 'posted' | 'updated' | 'up-to-date' | 'not-configured' | 'failed' | 'retrying';
+  emailsSent: number;
+  /** Deliveries that failed for now and are worth retrying. */
+  retry: boolean;
+}
+
+const MAX_SAVE_ATTEMPTS = 3;
+
+function describeFailure(error: unknown): string {
+  if (error instanceof NotificationRejectedError) return error.reason;
+  return error instanceof Error ? error.name : 'unknown error';
+}
+
+export async function notifyApprovers(deps: NotifyDependencies, approvalId: string): Promise<NotifyOutcome> {
+  const approval = await deps.approvals.get(approvalId);
+  if (!approval) return { approvalId, slack: 'not-configured', emailsSent: 0, retry: false };
+  const routing = deps.routing(approval);
+  const shown = toPublicApproval(approval);
+  const consoleLinks: PageLink[] = consoleLinksFor(shown, deps.region);
+
+  const outcome: NotifyOutcome = { approvalId, slack: 'not-configured', emailsSent: 0, retry: false };
+  await withDeliveryState(deps, approvalId, async (state) => {
+    const now = deps.clock.now();
+    outcome.slack = 'not-configured';
+    if (routing.slackChannel) {
+      const previous = state.slack;
+      if (previous?.status === 'failed') {
+        outcome.slack = 'failed';
+      } else if (previous && previous.renderedVersion >= approval.version && previous.ts) {
+        outcome.slack = 'up-to-date';
+      } else {
+        const message = approvalMessage(shown, { now, consoleLinks });
+        try {
+          if (previous?.ts) {
+            await deps.slack.update(previous.channel, previous.ts, message);
+            state.slack = {
+              ...previous,
+              renderedVersion: approval.version,
+              status: 'delivered',
+              updatedAt: now.toISOString(),
+            };
+            outcome.slack = 'updated';
+          } else {
+            const posted = await deps.slack.post(routing.slackChannel, message);
+            state.slack = {
+              channel: posted.channel,
+              ts: posted.ts,
+              renderedVersion: approval.version,
+              status: 'delivered',
+              attempts: (previous?.attempts ?? 0) + 1,
+              updatedAt: now.toISOString(),
+            };
+            outcome.slack = 'posted';
+          }
+        } catch (error) {
+          const permanent = error instanceof NotificationRejectedError;
+          if (!permanent && !(error instanceof NotificationUnavailableError)) throw error;
+          state.slack = {
+            channel: previous?.channel ?? routing.slackChannel,
+            ...(previous?.ts ? { ts: previous.ts } : {}),
+            renderedVersion: previous?.renderedVersion ?? 0,
+            status: permanent ? 'failed' : 'retrying',
+            attempts: (previous?.attempts ?? 0) + 1,
+            lastError: describeFailure(error),
+            updatedAt: now.toISOString(),
+          };
+          outcome.slack = permanent ? 'failed' : 'retrying';
+          outcome.retry ||= !permanent;
+          deps.log.warn('slack delivery failed', { approvalId, permanent, error: describeFailure(error) });
+        }
+      }
+    }
+
+    // E-mails invite people to decide: only while the approval is pending, once per recipient.
+    if (approval.status !== 'pending') return;
+    for (const address of routing.emailRecipients) {
+      const previous = state.emails[address];
+      if (previous?.status === 'sent' || previous?.status === 'failed') continue;
+      try {
+        const email = approvalEmail(shown, {
+          recipient: address,
+          reviewUrl: await deps.reviewLink(approval.id, `email:${address}`),
+          consoleLinks,
+          now,
+        });
+        const { messageId } = await deps.email.send({ to: address, ...email });
+        state.emails[address] = {
+          status: 'sent',
+          messageId,
+          attempts: (previous?.attempts ?? 0) + 1,
+          updatedAt: now.toISOString(),
+        };
+        outcome.emailsSent += 1;
+      } catch (error) {
+        const permanent = error instanceof NotificationRejectedError;
+        if (!permanent && !(error instanceof NotificationUnavailableError)) throw error;
+        state.emails[address] = {
+          status: permanent ? 'failed' : 'retrying',
+          attempts: (previous?.attempts ?? 0) + 1,
+          lastError: describeFailure(error),
+          updatedAt: now.toISOString(),
+        };
+        outcome.retry ||= !permanent;
+        deps.log.warn('email delivery failed', { approvalId, permanent, error: describeFailure(error) });
+      }
+    }
+  });
+  if (outcome.retry) {
+    // Let the invocation fail so Lambda retries it; what was delivered is recorded and will not be sent twice.
+    throw new NotificationUnavailableError(
+      outcome.slack === 'retrying' ? 'slack' : 'email',
+      'some notifications must be retried',
+    );
+  }
+  return outcome;
+}
+
+/** Runs `deliver` on the current delivery state and saves what it recorded, re-reading on a concurrent write. */
+async function withDeliveryState(
+  deps: NotifyDependencies,
+  approvalId: string,
+  deliver: (state: DeliveryState) => Promise<void>,
+): Promise<void> {
+  for (let attempt = 1; attempt <= MAX_SAVE_ATTEMPTS; attempt++) {
+    const stored = await deps.deliveries.get(approvalId);
+    const state: DeliveryState = stored
+      ? { ...structuredClone(stored), revision: stored.revision + 1 }
+      : { approvalId, revision: 1, emails: {} };
+    await deliver(state);
+    try {
+      await deps.deliveries.save(state);
+      return;
+    } catch (error) {
+      if (!(error instanceof DeliveryConflictError) || attempt === MAX_SAVE_ATTEMPTS) throw error;
+    }
+  }
+}
