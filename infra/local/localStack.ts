@@ -3,7 +3,7 @@
  * stand-ins for Step Functions, Image Builder, SSM and EventBridge, EventBridge routing read from serverless.yml, the
  * functions themselves (unchanged), and a small HTTP server for people.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createReviewLinkToken, type ReviewLinkKeys, reviewLinkUrl } from '../../shared/channels/reviewLinks';
@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   standinsPort?: number;
   dynamoPort?: number;
   slackPort?: number;
+  /** Runs the lifecycle function's schedule this often, as the EventBridge schedule in serverless.yml does. */
+  sweepEverySeconds?: number;
 }
 
 export interface LocalStack {
@@ -47,6 +49,8 @@ export interface LocalStack {
   restSigningSecret: string;
   /** A review link for this approver, signed like the notifications sign theirs (valid 7 days). */
   reviewLink(approvalId: string, approver: string): string;
+  /** Runs the lifecycle sweep once, as its EventBridge schedule would. */
+  sweep(): ReturnType<LocalFunctions['invokeAsync']>;
   /** Delivers an EventBridge event as AWS would (to the rules in serverless.yml that match it). */
   publish(event: unknown, bus?: EventBusKind): ReturnType<LocalEventBus['publish']>;
   close(): Promise<void>;
@@ -98,6 +102,21 @@ interface LocalSecrets {
   reviewLinkKeys: ReviewLinkKeys;
   slackBotToken: string;
   slackSigningSecret: string;
+}
+
+/** What an EventBridge schedule delivers to its target. */
+function scheduledEvent(): Record<string, unknown> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: LOCAL_ACCOUNT,
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: LOCAL_REGION,
+    resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/greenlight-local-lifecycle-sweep`],
+    detail: {},
+  };
 }
 
 /** The envelope EventBridge delivers for a PutEvents entry. */
@@ -159,6 +178,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // Links in notifications point at this server, as they point at the HTTP API on AWS.
   process.env.PUBLIC_BASE_URL = http.url;
 
+  const sweep = options.sweepEverySeconds
+    ? setInterval(() => void functions.invokeAsync('lifecycle', scheduledEvent()), options.sweepEverySeconds * 1000)
+    : undefined;
+  sweep?.unref();
+
   return {
     httpUrl: http.url,
     dynamoEndpoint: dynamo.endpoint,
@@ -179,7 +203,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           expiresAt: new Date(Date.now() + 7 * 24 * 60 * 60 * 1000),
         }),
       ),
+    sweep: () => functions.invokeAsync('lifecycle', scheduledEvent()),
     close: async () => {
+      if (sweep) clearInterval(sweep);
       await http.close();
       await slack.close();
       await standins.close();

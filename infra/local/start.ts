@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     standinsPort: port('GREENLIGHT_STANDINS_PORT', 4010),
     dynamoPort: port('GREENLIGHT_DYNAMODB_PORT', 8000),
     slackPort: port('GREENLIGHT_SLACK_PORT', 4011),
+    sweepEverySeconds: Number(process.env.GREENLIGHT_SWEEP_SECONDS ?? 60),
   });
   if (firstStart) await seedWaitingWorkflows(stack);
 

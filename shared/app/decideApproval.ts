@@ -8,7 +8,7 @@
  * or the schedule) takes it over with another conditional write and finishes it.
  */
 import { createHash } from 'node:crypto';
-import type { Approval, Decision, DecisionChannel, Outcome } from '../domain/approval';
+import { type Approval, type Decision, type DecisionChannel, isPastDeadline, type Outcome } from '../domain/approval';
 import { transition } from '../domain/approvalStateMachine';
 import { ApprovalNotFoundError, IdempotencyKeyReusedError } from '../domain/errors';
 import { assertMayVote, type PeopleMap, personOf, tallyVotes } from '../domain/policy';
@@ -133,6 +133,25 @@ export async function decideApproval(deps: DecideDependencies, request: Decision
 }
 
 /**
+ * Closes a pending approval whose deadline passed: moved to `resuming` with outcome `expired` in one conditional
+ * write (a concurrent vote or a second sweep loses it), then the workflow is answered as the policy says (reject),
+ * so nothing hangs. Anything not pending, or not yet due, is returned as it is.
+ */
+export async function expireApproval(deps: DecideDependencies, approval: Approval): Promise<Approval> {
+  const now = deps.clock.now();
+  if (approval.status !== 'pending' || !isPastDeadline(approval, now)) return approval;
+  const resuming = { ...startResuming(approval, 'expired', deps, now), version: approval.version + 1 };
+  try {
+    await deps.store.update(resuming);
+  } catch (error) {
+    if (error instanceof ApprovalVersionConflictError) return (await deps.store.get(approval.id)) ?? approval;
+    throw error;
+  }
+  deps.log.info('approval expired', { approvalId: approval.id });
+  return resumeWorkflow(deps, resuming);
+}
+
+/**
  * Finishes a `resuming` approval whose lease ran out (its holder crashed or gave up): takes it over with a
  * conditional write, then answers the workflow. Anything else is returned as it is. Used by every touch and the
  * schedule.
@@ -162,6 +181,7 @@ export async function finishInterruptedResume(deps: DecideDependencies, approval
 
 /** Deciders and their comments, in vote order, for the answer's audit fields. */
 function deciders(approval: Approval, outcome: Outcome) {
+  if (outcome === 'expired') return { decidedBy: [], channel: 'system' as const, decidedAt: approval.expiresAt };
   const decision: Decision = outcome === 'approved' ? 'approve' : 'reject';
   const votes = approval.votes.filter((vote) => vote.decision === decision);
   const comment = votes
@@ -224,7 +244,8 @@ async function resumeWorkflow(deps: DecideDependencies, approval: Approval): Pro
     throw error;
   }
   deps.log.info('approval closed', { approvalId: approval.id, status: withoutLease.status });
-  await publishSafely(deps, withoutLease.status === 'failed' ? 'Approval Closed' : 'Approval Decided', withoutLease);
+  const decided = withoutLease.status === 'approved' || withoutLease.status === 'rejected';
+  await publishSafely(deps, decided ? 'Approval Decided' : 'Approval Closed', withoutLease);
   return withoutLease;
 }
 

@@ -6,7 +6,7 @@
  */
 import { approvalEmail } from '../channels/approvalEmail';
 import type { PageLink } from '../channels/reviewPages';
-import { consoleLinksFor } from '../channels/reviewPages';
+import { consoleLinksFor, timeLeft } from '../channels/reviewPages';
 import { approvalMessage } from '../channels/slackMessages';
 import { type Approval, toPublicApproval } from '../domain/approval';
 import type { NotificationRouting } from '../domain/policy';
@@ -27,6 +27,8 @@ export interface NotifyDependencies {
   region: string;
   clock: Clock;
   log: Log;
+  /** The least time between two reminders of one approval. */
+  reminderIntervalSeconds: number;
 }
 
 export interface NotifyOutcome {
@@ -167,4 +169,41 @@ async function withDeliveryState(
       if (!(error instanceof DeliveryConflictError) || attempt === MAX_SAVE_ATTEMPTS) throw error;
     }
   }
+}
+
+/**
+ * A reminder for an approval that waits for long: a reply in its Slack thread and the e-mail again, at most once per
+ * reminder interval (the schedule may ask more often). Best effort: a failure is logged, the next sweep tries again.
+ */
+export async function remindApprovers(deps: NotifyDependencies, approvalId: string): Promise<{ reminded: boolean }> {
+  const approval = await deps.approvals.get(approvalId);
+  if (approval?.status !== 'pending') return { reminded: false };
+  const now = deps.clock.now();
+  let reminded = false;
+  await withDeliveryState(deps, approvalId, async (state) => {
+    const last = state.lastRemindedAt ? Date.parse(state.lastRemindedAt) : 0;
+    reminded = now.getTime() - last >= deps.reminderIntervalSeconds * 1000;
+    if (!reminded) return;
+    state.lastRemindedAt = now.toISOString();
+    const shown = toPublicApproval(approval);
+    const text = `Reminder: "${approval.title}" still waits for a decision (${timeLeft(approval.expiresAt, now)}).`;
+    try {
+      if (state.slack?.ts) await deps.slack.reply(state.slack.channel, state.slack.ts, text);
+      const consoleLinks = consoleLinksFor(shown, deps.region);
+      for (const address of deps.routing(approval).emailRecipients) {
+        const email = approvalEmail(shown, {
+          recipient: address,
+          reviewUrl: await deps.reviewLink(approval.id, `email:${address}`),
+          consoleLinks,
+          now,
+        });
+        await deps.email.send({ to: address, ...email, subject: `[Reminder] ${email.subject}` });
+      }
+    } catch (error) {
+      if (!(error instanceof NotificationRejectedError) && !(error instanceof NotificationUnavailableError))
+        throw error;
+      deps.log.warn('reminder delivery failed', { approvalId, error: describeFailure(error) });
+    }
+  });
+  return { reminded };
 }

@@ -14,7 +14,13 @@ export interface Log {
 }
 
 /** Greenlight's own outbound events (EventBridge, source `greenlight`): public views only, never a task token. */
-export type ApprovalEventType = 'Approval Opened' | 'Approval Vote Recorded' | 'Approval Decided' | 'Approval Closed';
+export type ApprovalEventType =
+  | 'Approval Opened'
+  | 'Approval Vote Recorded'
+  | 'Approval Decided'
+  | 'Approval Closed'
+  /** The schedule found an approval pending for long: the notifier reminds the approvers if one is due. */
+  | 'Approval Reminder Due';
 
 export interface ApprovalEventPublisher {
   publish(type: ApprovalEventType, approval: import('../domain/approval').Approval): Promise<void>;
@@ -30,6 +36,8 @@ export interface SlackMessage {
 export interface SlackNotifier {
   post(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  /** A short reply in the message's thread (reminders). */
+  reply(channel: string, threadTs: string, text: string): Promise<void>;
   postEphemeral(channel: string, user: string, text: string): Promise<void>;
   openModal(triggerId: string, view: unknown): Promise<void>;
 }

@@ -10,7 +10,7 @@
  * control characters, so a title cannot inject a header. Pure: no AWS imports, no I/O.
  */
 import type { PublicApproval } from '../domain/approval';
-import { formatUtc, sourceLabel } from './approvalFacts';
+import { clipText, formatUtc, oneLine, sourceLabel } from './approvalFacts';
 import { escapeHtml, type PageLink, safeHttpUrl, timeLeft } from './reviewPages';
 import { quorumText } from './slackMessages';
 
@@ -40,23 +40,8 @@ function headerText(value: string): string {
   return value.replace(UNSAFE_IN_HEADER, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/** Cut to at most `max` characters with a closing `…`, never inside a surrogate pair. */
-function clip(value: string, max: number): string {
-  if (value.length <= max) return value;
-  let clipped = '';
-  for (const character of value) {
-    if (clipped.length + character.length > max - 1) break;
-    clipped += character;
-  }
-  return `${clipped}…`;
-}
-
-function oneLine(value: string): string {
-  return value.replace(/\s+/g, ' ').trim();
-}
-
 function subjectFor(title: string): string {
-  const line = clip(headerText(title), MAX_SUBJECT_TITLE_LENGTH);
+  const line = clipText(headerText(title), MAX_SUBJECT_TITLE_LENGTH);
   return line === '' ? SUBJECT_PREFIX : `${SUBJECT_PREFIX} ${line}`;
 }
 

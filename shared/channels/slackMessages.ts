@@ -21,7 +21,7 @@ import type {
   SectionBlock,
 } from '@slack/types';
 import { type DecisionChannel, isPastDeadline, type PublicApproval } from '../domain/approval';
-import { formatUtc, sourceLabel } from './approvalFacts';
+import { clipText, formatUtc, oneLine, sourceLabel } from './approvalFacts';
 import { COMMENT_MAX_LENGTH, type PageLink, safeHttpUrl, timeLeft } from './reviewPages';
 
 /** The interactions the message and the modal send back; the Slack function routes on these. */
@@ -73,22 +73,6 @@ function clipEscaped(raw: string, max: number): string {
     clipped += piece;
   }
   return `${clipped}…`;
-}
-
-/** Plain text cut to at most `max` characters with a closing `…` (never inside a surrogate pair). */
-function clipPlain(raw: string, max: number): string {
-  if (raw.length <= max) return raw;
-  let clipped = '';
-  for (const character of raw) {
-    if (clipped.length + character.length > max - 1) break;
-    clipped += character;
-  }
-  return `${clipped}…`;
-}
-
-/** Line breaks and runs of white space become one space. */
-function oneLine(value: string): string {
-  return value.replace(/\s+/g, ' ').trim();
 }
 
 function plural(count: number, unit: string): string {
@@ -179,7 +163,7 @@ function section(text: string): SectionBlock {
 
 /** Last-resort guard for already-built mrkdwn: every builder stays under the limit, this only protects the payload. */
 function clipPlainSafe(text: string, max: number): string {
-  return text.length <= max ? text : clipPlain(text, max);
+  return text.length <= max ? text : clipText(text, max);
 }
 
 function field(label: string, valueMrkdwn: string): MrkdwnElement {
@@ -188,7 +172,7 @@ function field(label: string, valueMrkdwn: string): MrkdwnElement {
 
 function headerBlock(title: string): HeaderBlock {
   const text = oneLine(title) === '' ? 'Approval request' : oneLine(title);
-  return { type: 'header', text: { type: 'plain_text', text: clipPlain(text, SLACK_LIMITS.headerText) } };
+  return { type: 'header', text: { type: 'plain_text', text: clipText(text, SLACK_LIMITS.headerText) } };
 }
 
 const FIELD_VALUE_MAX = 1800;

@@ -59,6 +59,14 @@ export class WebApiSlackNotifier implements SlackNotifier {
     }
   }
 
+  async reply(channel: string, threadTs: string, text: string) {
+    try {
+      await (await this.client()).chat.postMessage({ channel, thread_ts: threadTs, text });
+    } catch (error) {
+      classify(error);
+    }
+  }
+
   async postEphemeral(channel: string, user: string, text: string) {
     try {
       await (await this.client()).chat.postEphemeral({ channel, user, text });

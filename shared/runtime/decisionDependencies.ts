@@ -13,14 +13,20 @@ import { requireEnv } from './environment';
 import { logger } from './logger';
 import { policyDocument } from './policy';
 
-export function createDecisionDependencies(): DecideDependencies {
+export interface SourceClients {
+  sfn: SFNClient;
+  imagebuilder: ImagebuilderClient;
+  ssm: SSMClient;
+}
+
+export function createSourceClients(): SourceClients {
+  return { sfn: new SFNClient({}), imagebuilder: new ImagebuilderClient({}), ssm: new SSMClient({}) };
+}
+
+export function createDecisionDependencies(clients: SourceClients = createSourceClients()): DecideDependencies {
   return {
     store: new DynamoApprovalStore(createDocumentClient(), requireEnv('APPROVALS_TABLE_NAME')),
-    resumers: createSourceResumers({
-      sfn: new SFNClient({}),
-      imagebuilder: new ImagebuilderClient({}),
-      ssm: new SSMClient({}),
-    }),
+    resumers: createSourceResumers(clients),
     events: new EventBridgeApprovalEvents(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
     people: policyDocument.people,
     clock: systemClock,

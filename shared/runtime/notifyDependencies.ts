@@ -39,5 +39,6 @@ export function createNotifyDependencies(): NotifyDependencies {
     region: process.env.AWS_REGION ?? 'us-east-1',
     clock: systemClock,
     log: logger,
+    reminderIntervalSeconds: Number(process.env.REMINDER_INTERVAL_SECONDS ?? 4 * 60 * 60),
   };
 }

@@ -28,6 +28,8 @@ export interface DeliveryState {
   revision: number;
   slack?: SlackDelivery;
   emails: Record<string, EmailDelivery>;
+  /** When approvers were last reminded of this approval. */
+  lastRemindedAt?: string;
 }
 
 export interface DeliveryStore {

@@ -7,13 +7,18 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AwsStandins, startAwsStandins } from '../../infra/local/standins';
-import { type Approval, openApproval } from '../../shared/domain/approval';
 import { SourceUnavailableError } from '../../shared/sources/errors';
-import type { ResumeRequest, SourceResumer } from '../../shared/sources/sourceResumer';
+import type { SourceResumer } from '../../shared/sources/sourceResumer';
 import { createSourceResumers } from '../../shared/sources/sourceResumers';
 import { captureLogs } from '../support/logCapture';
+import {
+  DECIDED_AT,
+  resumeRequest as decision,
+  imageBuilderApproval,
+  ssmAutomationApproval,
+  stepFunctionsApproval,
+} from '../support/resumeRequests';
 
-const DECIDED_AT = '2025-03-04T12:30:00.000Z';
 const credentials = { accessKeyId: 'AKIDRESUMERTEST', secretAccessKey: 'not-a-secret' };
 
 let standins: AwsStandins;
@@ -37,19 +42,6 @@ beforeEach(() => {
   standins.reset();
 });
 
-function decision(approval: Approval, overrides: Partial<ResumeRequest> = {}): ResumeRequest {
-  return {
-    approval,
-    outcome: 'approved',
-    answer: 'approve',
-    decidedBy: ['email:alice@example.com'],
-    channel: 'rest',
-    comment: 'looks good',
-    decidedAt: DECIDED_AT,
-    attempt: 1,
-    ...overrides,
-  };
-}
 const rejection = { outcome: 'rejected', answer: 'reject', comment: 'not now' } as const;
 
 /** Calls that changed something: answered without an error. */
@@ -65,19 +57,9 @@ it('createSourceResumers has one resumer per source kind, each of its kind', () 
 describe('Step Functions resumer', () => {
   function waitingApproval() {
     const waiting = standins.stepFunctions.startWaitingExecution({ stateMachineName: 'Deploy' });
-    const approval = openApproval(
-      {
-        source: 'stepfunctions',
-        naturalKey: waiting.taskToken,
-        sourceRef: {
-          kind: 'stepfunctions',
-          taskToken: waiting.taskToken,
-          executionArn: waiting.executionArn,
-          stateMachineArn: waiting.stateMachineArn,
-        },
-        workflowRef: waiting.executionArn,
-        title: 'Deploy',
-      },
+    const approval = stepFunctionsApproval(
+      { taskToken: waiting.taskToken, executionArn: waiting.executionArn, stateMachineArn: waiting.stateMachineArn },
+      'Deploy',
       new Date(),
     );
     return { waiting, approval };
@@ -208,20 +190,14 @@ describe('Step Functions resumer', () => {
 describe('Image Builder resumer', () => {
   function waitingApproval() {
     const step = standins.imageBuilder.addWaitingStep({ imageName: 'golden-al2023', stepName: 'ApproveImage' });
-    const approval = openApproval(
+    const approval = imageBuilderApproval(
       {
-        source: 'imagebuilder',
-        naturalKey: step.workflowStepExecutionId,
-        sourceRef: {
-          kind: 'imagebuilder',
-          workflowStepExecutionId: step.workflowStepExecutionId,
-          imageBuildVersionArn: step.imageBuildVersionArn,
-          workflowExecutionId: step.workflowExecutionId,
-          stepName: step.stepName,
-        },
-        workflowRef: step.imageBuildVersionArn,
-        title: 'Golden image',
+        workflowStepExecutionId: step.workflowStepExecutionId,
+        imageBuildVersionArn: step.imageBuildVersionArn,
+        workflowExecutionId: step.workflowExecutionId,
+        stepName: step.stepName,
       },
+      'Golden image',
       new Date(),
     );
     return { step, approval };
@@ -351,20 +327,14 @@ describe('Image Builder resumer', () => {
 describe('SSM Automation resumer', () => {
   function waitingApproval() {
     const waiting = standins.ssm.startWaitingAutomation({ documentName: 'Deploy', approvers: ['greenlight'] });
-    const approval = openApproval(
+    const approval = ssmAutomationApproval(
       {
-        source: 'ssm',
-        naturalKey: `${waiting.automationExecutionId}:${waiting.stepExecutionId}`,
-        sourceRef: {
-          kind: 'ssm',
-          automationExecutionId: waiting.automationExecutionId,
-          stepName: waiting.stepName,
-          stepExecutionId: waiting.stepExecutionId,
-          documentName: 'Deploy',
-        },
-        workflowRef: waiting.automationExecutionId,
-        title: 'Deploy',
+        automationExecutionId: waiting.automationExecutionId,
+        stepName: waiting.stepName,
+        stepExecutionId: waiting.stepExecutionId,
+        documentName: 'Deploy',
       },
+      'Deploy',
       new Date(),
     );
     return { waiting, approval };

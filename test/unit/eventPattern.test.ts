@@ -315,7 +315,7 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
   const rules = loadEventRules(fileURLToPath(new URL('serverless.yml', root)));
   const names = (matched: EventRule[]) => matched.map((r) => r.ruleName);
 
-  it('reads the three capture rules, the decision rule and the notify rule, with their bus and exact pattern, resolving ${sls:stage} to "local"', () => {
+  it('reads the three capture rules, the decision rule, the notify rule and the three lifecycle rules, with their bus and exact pattern, resolving ${sls:stage} to "local" (the lifecycle schedule has no pattern and is skipped)', () => {
     expect(rules).toEqual([
       {
         functionName: 'capture',
@@ -359,10 +359,62 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
         ruleName: 'greenlight-local-notify',
         pattern: {
           source: ['greenlight'],
-          'detail-type': ['Approval Opened', 'Approval Vote Recorded', 'Approval Decided', 'Approval Closed'],
+          'detail-type': [
+            'Approval Opened',
+            'Approval Vote Recorded',
+            'Approval Decided',
+            'Approval Closed',
+            'Approval Reminder Due',
+          ],
+        },
+      },
+      {
+        functionName: 'lifecycle',
+        handler: 'functions/lifecycle.handler',
+        bus: 'default',
+        ruleName: 'greenlight-local-sfn-execution-ended',
+        pattern: {
+          source: ['aws.states'],
+          'detail-type': ['Step Functions Execution Status Change'],
+          detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] },
+        },
+      },
+      {
+        functionName: 'lifecycle',
+        handler: 'functions/lifecycle.handler',
+        bus: 'default',
+        ruleName: 'greenlight-local-image-ended',
+        pattern: {
+          source: ['aws.imagebuilder'],
+          'detail-type': ['EC2 Image Builder Image State Change'],
+          detail: { state: { status: ['AVAILABLE', 'FAILED', 'CANCELLED', 'DELETED'] } },
+        },
+      },
+      {
+        functionName: 'lifecycle',
+        handler: 'functions/lifecycle.handler',
+        bus: 'default',
+        ruleName: 'greenlight-local-automation-ended',
+        pattern: {
+          source: ['aws.ssm'],
+          'detail-type': ['EC2 Automation Execution Status-change Notification'],
+          detail: {
+            Status: [
+              'Success',
+              'Failed',
+              'TimedOut',
+              'Cancelled',
+              'CompletedWithSuccess',
+              'CompletedWithFailure',
+              'Exited',
+              'Rejected',
+            ],
+          },
         },
       },
     ]);
+    expect(rules).toHaveLength(8);
+    expect(names(rules)).not.toContain('greenlight-local-lifecycle-sweep');
   });
 
   it('routes a Step Functions "Approval Requested" event on the custom bus only, whatever its source', () => {
@@ -399,7 +451,13 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
     expect(rulesMatching(rules, event, 'default')).toEqual([]);
     expect(rulesMatching(rules, { ...event, 'detail-type': 'approval decision' }, 'custom')).toEqual([]);
     // Greenlight's own events on its bus reach notify only: none is fed back into capture or decisionEvents.
-    for (const type of ['Approval Opened', 'Approval Vote Recorded', 'Approval Decided', 'Approval Closed']) {
+    for (const type of [
+      'Approval Opened',
+      'Approval Vote Recorded',
+      'Approval Decided',
+      'Approval Closed',
+      'Approval Reminder Due',
+    ]) {
       const own = { ...event, source: 'greenlight', 'detail-type': type };
       expect(names(rulesMatching(rules, own, 'custom')), type).toEqual(['greenlight-local-notify']);
     }
@@ -440,10 +498,15 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
     expect(names(rulesMatching(rules, event, 'default'))).toEqual(['greenlight-local-imagebuilder-step-waiting']);
     expect(rulesMatching(rules, event, 'custom')).toEqual([]);
     expect(rulesMatching(rules, { ...event, source: 'com.example.fake' }, 'default')).toEqual([]);
-    expect(rulesMatching(rules, sample('imagebuilder/image-state-change-available.json'), 'default')).toEqual([]);
+    // An image's state change is not a waiting step: it reaches lifecycle, never capture.
+    expect(
+      rulesMatching(rules, sample('imagebuilder/image-state-change-available.json'), 'default').map(
+        (r) => r.functionName,
+      ),
+    ).toEqual(['lifecycle']);
   });
 
-  it('routes SSM Automation step and execution notifications only while Waiting', () => {
+  it('routes SSM Automation step and execution notifications to capture only while Waiting', () => {
     for (const file of ['ssm/automation-step-waiting.json', 'ssm/automation-execution-waiting.json']) {
       const event = sample(file);
       expect(names(rulesMatching(rules, event, 'default'))).toEqual(['greenlight-local-ssm-automation-waiting']);
@@ -453,16 +516,44 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
       );
       expect(rulesMatching(rules, { ...event, source: 'com.example.fake' }, 'default')).toEqual([]);
     }
-    expect(rulesMatching(rules, sample('ssm/automation-execution-success.json'), 'default')).toEqual([]);
+    // A waiting execution reaches capture only: Waiting is not an ending, so lifecycle does not see it.
+    const waiting = sample('ssm/automation-execution-waiting.json');
+    expect(rulesMatching(rules, waiting, 'default').map((r) => [r.ruleName, r.functionName])).toEqual([
+      ['greenlight-local-ssm-automation-waiting', 'capture'],
+    ]);
+    // An ended execution never reaches capture.
+    expect(
+      rulesMatching(rules, sample('ssm/automation-execution-success.json'), 'default').map((r) => r.functionName),
+    ).not.toContain('capture');
   });
 
-  it('ignores events no rule asks for', () => {
-    for (const file of [
-      'stepfunctions/execution-status-change-succeeded.json',
-      'imagebuilder/image-state-change-failed.json',
-    ]) {
-      expect(rulesMatching(rules, sample(file), 'default')).toEqual([]);
-      expect(rulesMatching(rules, sample(file), 'custom')).toEqual([]);
+  it.each([
+    ['stepfunctions/execution-status-change-aborted.json', 'greenlight-local-sfn-execution-ended'],
+    ['stepfunctions/execution-status-change-succeeded.json', 'greenlight-local-sfn-execution-ended'],
+    ['imagebuilder/image-state-change-failed.json', 'greenlight-local-image-ended'],
+    ['imagebuilder/image-state-change-available.json', 'greenlight-local-image-ended'],
+    ['ssm/automation-execution-success.json', 'greenlight-local-automation-ended'],
+  ])('routes the ended workflow %s on the default bus to lifecycle only', (file, ruleName) => {
+    const event = sample(file);
+    expect(rulesMatching(rules, event, 'default').map((r) => [r.ruleName, r.functionName, r.handler])).toEqual([
+      [ruleName, 'lifecycle', 'functions/lifecycle.handler'],
+    ]);
+    expect(rulesMatching(rules, event, 'custom')).toEqual([]);
+    expect(rulesMatching(rules, { ...event, source: 'com.example.fake' }, 'default')).toEqual([]);
+  });
+
+  it('ignores workflows that have not ended and events no rule asks for', () => {
+    const execution = sample('stepfunctions/execution-status-change-aborted.json');
+    const running = { ...execution, detail: { ...execution.detail, status: 'RUNNING' } };
+    const image = sample('imagebuilder/image-state-change-failed.json');
+    const building = { ...image, detail: { ...image.detail, state: { status: 'BUILDING' } } };
+    const automation = sample('ssm/automation-execution-success.json');
+    const inProgress = { ...automation, detail: { ...automation.detail, Status: 'InProgress' } };
+    // A step's status change is not the execution's ending, even with an ending status.
+    const stepSuccess = { ...automation, 'detail-type': 'EC2 Automation Step Status-change Notification' };
+    for (const [label, event] of Object.entries({ running, building, inProgress, stepSuccess })) {
+      expect(rulesMatching(rules, event, 'default'), label).toEqual([]);
+      expect(rulesMatching(rules, event, 'custom'), label).toEqual([]);
     }
   });
 

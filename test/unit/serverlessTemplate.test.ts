@@ -77,7 +77,7 @@ function cfnString(value: unknown): string {
   throw new Error(`unexpected CloudFormation expression ${JSON.stringify(value)}`);
 }
 
-/** The six functions: key under `functions:` in serverless.yml → CloudFormation logical id. */
+/** The seven functions: key under `functions:` in serverless.yml → CloudFormation logical id. */
 const FUNCTIONS = {
   capture: 'CaptureLambdaFunction',
   restApi: 'RestApiLambdaFunction',
@@ -85,6 +85,7 @@ const FUNCTIONS = {
   decisionEvents: 'DecisionEventsLambdaFunction',
   slackInteractions: 'SlackInteractionsLambdaFunction',
   notify: 'NotifyLambdaFunction',
+  lifecycle: 'LifecycleLambdaFunction',
 } as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 const FUNCTION_KEYS = Object.keys(FUNCTIONS) as FunctionKey[];
@@ -99,6 +100,7 @@ const DEAD_LETTER_QUEUES = {
   capture: 'CaptureDeadLetterQueue',
   decisionEvents: 'DecisionEventsDeadLetterQueue',
   notify: 'NotifyDeadLetterQueue',
+  lifecycle: 'LifecycleDeadLetterQueue',
 };
 /** What `!GetAtt HttpApi.ApiEndpoint` resolves to once deployed (stands in for it when loading a bundle). */
 const API_ENDPOINT = 'https://abcdef1234.execute-api.us-east-1.amazonaws.com';
@@ -111,10 +113,16 @@ describe('osls package', () => {
 });
 
 describe('functions', () => {
-  it('are exactly capture, restApi, reviewPages, decisionEvents, slackInteractions and notify, each with its own handler', () => {
+  it('are exactly capture, restApi, reviewPages, decisionEvents, slackInteractions, notify and lifecycle, each with its own handler', () => {
     expect(sorted(ofType('AWS::Lambda::Function').map(([id]) => id))).toEqual(sorted(Object.values(FUNCTIONS)));
     for (const key of FUNCTION_KEYS) {
       expect(resources[FUNCTIONS[key]].Properties.Handler, key).toBe(`functions/${key}.handler`);
+    }
+  });
+
+  it('lifecycle alone gets 60 s (the sweep pages through open approvals); the others keep the 10 s default', () => {
+    for (const key of FUNCTION_KEYS) {
+      expect(resources[FUNCTIONS[key]].Properties.Timeout, key).toBe(key === 'lifecycle' ? 60 : 10);
     }
   });
 
@@ -269,15 +277,76 @@ describe('EventBridge rules', () => {
       bus: CUSTOM_BUS,
       pattern: {
         source: ['greenlight'],
-        'detail-type': ['Approval Opened', 'Approval Vote Recorded', 'Approval Decided', 'Approval Closed'],
+        'detail-type': [
+          'Approval Opened',
+          'Approval Vote Recorded',
+          'Approval Decided',
+          'Approval Closed',
+          'Approval Reminder Due',
+        ],
       },
       target: fnArn('notify'),
     },
+    {
+      name: 'greenlight-dev-sfn-execution-ended',
+      bus: undefined,
+      pattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] },
+      },
+      target: fnArn('lifecycle'),
+    },
+    {
+      name: 'greenlight-dev-image-ended',
+      bus: undefined,
+      pattern: {
+        source: ['aws.imagebuilder'],
+        'detail-type': ['EC2 Image Builder Image State Change'],
+        detail: { state: { status: ['AVAILABLE', 'FAILED', 'CANCELLED', 'DELETED'] } },
+      },
+      target: fnArn('lifecycle'),
+    },
+    {
+      name: 'greenlight-dev-automation-ended',
+      bus: undefined,
+      pattern: {
+        source: ['aws.ssm'],
+        'detail-type': ['EC2 Automation Execution Status-change Notification'],
+        detail: {
+          Status: [
+            'Success',
+            'Failed',
+            'TimedOut',
+            'Cancelled',
+            'CompletedWithSuccess',
+            'CompletedWithFailure',
+            'Exited',
+            'Rejected',
+          ],
+        },
+      },
+      target: fnArn('lifecycle'),
+    },
+  ];
+  /** The one schedule rule: no pattern, default bus (schedules run only there). */
+  const expectedSchedules = [
+    {
+      name: 'greenlight-dev-lifecycle-sweep',
+      bus: undefined,
+      schedule: 'rate(5 minutes)',
+      target: fnArn('lifecycle'),
+    },
   ];
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-  const rules = () => ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
-  const ruleArn = (rule: Dict) =>
-    `${arnOf('events', 'rule/')}${rule.EventBusName === undefined ? '' : `${cfnString(rule.EventBusName)}/`}${rule.Name}`;
+  const ruleEntries = () => ofType('AWS::Events::Rule');
+  const rules = () => ruleEntries().map(([, r]) => r.Properties);
+  const patternRules = () => rules().filter((r) => r.EventPattern !== undefined);
+  /** The two spellings of a rule's ARN osls uses in a permission: built from its name, or `!GetAtt <rule>.Arn`. */
+  const ruleArns = (id: string, rule: Dict) => [
+    `${arnOf('events', 'rule/')}${rule.EventBusName === undefined ? '' : `${cfnString(rule.EventBusName)}/`}${rule.Name}`,
+    `\${${id}.Arn}`,
+  ];
 
   it('creates the custom bus greenlight-<stage>', () => {
     expect(resources.ApprovalEventBus).toEqual({
@@ -287,42 +356,59 @@ describe('EventBridge rules', () => {
     expect(ofType('AWS::Events::EventBus').map(([id]) => id)).toEqual(['ApprovalEventBus']);
   });
 
-  it('are exactly the three capture rules, the decision rule and the notify rule, each on its bus with its exact pattern', () => {
+  it('are exactly the three capture rules, the decision rule, the notify rule, the three lifecycle rules and the lifecycle schedule, each on its bus with its exact pattern or schedule', () => {
     const actual = rules().map((r) => ({
       name: r.Name,
       bus: r.EventBusName === undefined ? undefined : cfnString(r.EventBusName),
-      pattern: r.EventPattern,
+      // Exactly one of the two is set: a pattern rule has no schedule, the schedule rule no pattern.
+      ...(r.EventPattern !== undefined && { pattern: r.EventPattern }),
+      ...(r.ScheduleExpression !== undefined && { schedule: r.ScheduleExpression }),
       target: r.Targets.length === 1 ? cfnString(r.Targets[0].Arn) : r.Targets,
     }));
-    expect(actual.sort(byName)).toEqual([...expected].sort(byName));
+    expect(actual.sort(byName)).toEqual([...expected, ...expectedSchedules].sort(byName));
+    expect(rules()).toHaveLength(9);
     for (const rule of rules()) {
       expect(rule.State, rule.Name).toBe('ENABLED');
       expect(Object.keys(rule.Targets[0]).sort(), rule.Name).toEqual(['Arn', 'Id']); // the event is delivered unchanged
     }
   });
 
+  it('runs the lifecycle sweep every 5 minutes on the default bus, invoking lifecycle alone with the scheduled event', () => {
+    const schedules = rules().filter((r) => r.ScheduleExpression !== undefined);
+    expect(schedules).toHaveLength(1);
+    const [sweep] = schedules;
+    expect(sweep.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(sweep.Name).toBe('greenlight-dev-lifecycle-sweep');
+    expect(sweep.EventPattern).toBeUndefined();
+    expect(sweep.EventBusName).toBeUndefined();
+    expect(sweep.Targets).toHaveLength(1);
+    expect(cfnString(sweep.Targets[0].Arn)).toBe(fnArn('lifecycle'));
+    expect(sweep.Targets[0].Input).toBeUndefined();
+  });
+
   it('let each rule, and nothing else, invoke its own function', () => {
     const permissions = ofType('AWS::Lambda::Permission')
       .map(([, p]) => p.Properties)
       .filter((p) => p.Principal === 'events.amazonaws.com');
-    expect(permissions).toHaveLength(expected.length);
-    for (const rule of rules()) {
-      const matching = permissions.filter((p) => cfnString(p.SourceArn) === ruleArn(rule));
+    expect(permissions).toHaveLength(expected.length + expectedSchedules.length);
+    for (const [id, rule] of ruleEntries().map(([ruleId, r]) => [ruleId, r.Properties] as const)) {
+      const matching = permissions.filter((p) => ruleArns(id, rule).includes(cfnString(p.SourceArn)));
       expect(matching, rule.Name).toHaveLength(1);
       expect(matching[0].Action, rule.Name).toBe('lambda:InvokeFunction');
       expect(cfnString(matching[0].FunctionName), rule.Name).toBe(cfnString(rule.Targets[0].Arn));
     }
   });
 
-  it('are the same rules the local stack routes with (infra/local/eventRules.ts)', () => {
+  it('are the same pattern rules the local stack routes with (infra/local/eventRules.ts)', () => {
     const local = loadEventRules(join(root, 'serverless.yml')).map((r) => ({
       name: r.ruleName?.replace('greenlight-local-', 'greenlight-dev-'),
       bus: r.bus === 'custom' ? CUSTOM_BUS : undefined,
       pattern: r.pattern,
       target: fnArn(r.functionName as FunctionKey),
     }));
+    expect(local).toHaveLength(expected.length);
     expect(local).toEqual(
-      rules().map((r) => ({
+      patternRules().map((r) => ({
         name: r.Name,
         bus: r.EventBusName === undefined ? undefined : cfnString(r.EventBusName),
         pattern: r.EventPattern,
@@ -382,7 +468,7 @@ describe('HTTP API', () => {
   });
 });
 
-describe('failed asynchronous invocations (capture, decisionEvents, notify)', () => {
+describe('failed asynchronous invocations (capture, decisionEvents, notify, lifecycle)', () => {
   it('are retried at most twice, then sent to the function’s own dead-letter queue', () => {
     const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
     const expected = Object.entries(DEAD_LETTER_QUEUES).map(([key, queue]) => ({
@@ -406,6 +492,7 @@ describe('failed asynchronous invocations (capture, decisionEvents, notify)', ()
     expect(resources.CaptureDeadLetterQueue.Properties.QueueName).toBe('greenlight-dev-capture-dlq');
     expect(resources.DecisionEventsDeadLetterQueue.Properties.QueueName).toBe('greenlight-dev-decision-events-dlq');
     expect(resources.NotifyDeadLetterQueue.Properties.QueueName).toBe('greenlight-dev-notify-dlq');
+    expect(resources.LifecycleDeadLetterQueue.Properties.QueueName).toBe('greenlight-dev-lifecycle-dlq');
   });
 });
 
@@ -425,7 +512,9 @@ describe('IAM', () => {
     'ssm:GetParameter': [arnOf('ssm', 'parameter/greenlight/dev/*')],
     'states:SendTaskSuccess': [arnOf('states', 'stateMachine:*')],
     'states:SendTaskFailure': [arnOf('states', 'stateMachine:*')],
+    'states:DescribeExecution': [arnOf('states', 'execution:*')],
     'imagebuilder:SendWorkflowStepAction': [arnOf('imagebuilder', 'image/*')],
+    'imagebuilder:GetWorkflowStepExecution': [arnOf('imagebuilder', 'workflow-step-execution/*')],
     'events:PutEvents': [BUS_ARN],
     'ses:SendEmail': [arnOf('ses', 'identity/*')],
     'sqs:SendMessage': Object.values(DEAD_LETTER_QUEUES).map((queue) => `\${${queue}.Arn}`),

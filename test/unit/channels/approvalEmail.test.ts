@@ -1,55 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { type ApprovalEmailOptions, approvalEmail } from '../../../shared/channels/approvalEmail';
 import { consoleLinksFor } from '../../../shared/channels/reviewPages';
-import { type Approval, type PublicApproval, toPublicApproval } from '../../../shared/domain/approval';
+import type { PublicApproval } from '../../../shared/domain/approval';
+import { APPROVAL_ID, EXECUTION_ARN, NOW, publicApprovalFixtures, TASK_TOKEN } from '../../support/publicApprovals';
 
-const NOW = new Date('2026-11-22T10:00:00.000Z');
-const APPROVAL_ID = 'apr_0123456789abcdef0123456789abcdef';
-const EXECUTION_ARN = 'arn:aws:states:eu-west-1:111122223333:execution:deploy-prod:run-42';
-const TASK_TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAUSECRET-TASK-TOKEN';
 const REVIEW_URL = `https://greenlight.example.com/review/${APPROVAL_ID}?t=v1.alice.signature`;
 const XSS = '<script>alert(1)</script>"onmouseover=alert(2) \'x';
 
-function storedApproval(overrides: Partial<Approval> = {}): Approval {
-  return {
-    id: APPROVAL_ID,
-    source: 'stepfunctions',
-    sourceRef: { kind: 'stepfunctions', taskToken: TASK_TOKEN, executionArn: EXECUTION_ARN },
-    workflowRef: EXECUTION_ARN,
-    title: 'Deploy payments v2.3 to production',
-    description: 'Rolls out the new fraud rules.\nRollback plan in the ticket.',
-    context: {
-      links: [
-        { label: 'Change ticket', url: 'https://tickets.example.com/CHG-1234' },
-        { label: 'Sneaky', url: 'javascript:alert(1)' },
-      ],
-      fields: { environment: 'production', version: '2.3.0' },
-    },
-    approvers: ['email:alice@example.com', 'email:carol@example.com', 'slack:U0DAVE'],
-    requiredApprovals: 2,
-    requestedBy: 'email:bob@example.com',
-    status: 'pending',
-    votes: [
-      {
-        approver: 'email:carol@example.com',
-        decision: 'approve',
-        channel: 'slack',
-        at: '2026-11-22T09:30:00.000Z',
-        idempotencyKey: 'IDEMPOTENCY-KEY-SECRET',
-      },
+const { storedApproval, publicApproval } = publicApprovalFixtures({
+  description: 'Rolls out the new fraud rules.\nRollback plan in the ticket.',
+  context: {
+    links: [
+      { label: 'Change ticket', url: 'https://tickets.example.com/CHG-1234' },
+      { label: 'Sneaky', url: 'javascript:alert(1)' },
     ],
-    history: [{ at: '2026-11-22T08:00:00.000Z', status: 'pending', by: 'email:bob@example.com' }],
-    createdAt: '2026-11-22T08:00:00.000Z',
-    updatedAt: '2026-11-22T09:30:00.000Z',
-    expiresAt: '2026-11-24T13:00:00.000Z',
-    version: 2,
-    ...overrides,
-  };
-}
-
-function publicApproval(overrides: Partial<Approval> = {}): PublicApproval {
-  return toPublicApproval(storedApproval(overrides));
-}
+    fields: { environment: 'production', version: '2.3.0' },
+  },
+  approvers: ['email:alice@example.com', 'email:carol@example.com', 'slack:U0DAVE'],
+  votes: [
+    {
+      approver: 'email:carol@example.com',
+      decision: 'approve',
+      channel: 'slack',
+      at: '2026-11-22T09:30:00.000Z',
+      idempotencyKey: 'IDEMPOTENCY-KEY-SECRET',
+    },
+  ],
+});
 
 function options(overrides: Partial<ApprovalEmailOptions> = {}): ApprovalEmailOptions {
   return {

@@ -10,50 +10,12 @@ import {
   renderReviewPage,
   timeLeft,
 } from '../../../shared/channels/reviewPages';
-import { type Approval, type PublicApproval, toPublicApproval } from '../../../shared/domain/approval';
+import type { PublicApproval } from '../../../shared/domain/approval';
+import { EXECUTION_ARN, NOW, publicApprovalFixtures, TASK_TOKEN } from '../../support/publicApprovals';
 
-const NOW = new Date('2026-11-22T10:00:00.000Z');
-const EXECUTION_ARN = 'arn:aws:states:eu-west-1:111122223333:execution:deploy-prod:run-42';
-const TASK_TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAUSECRET-TASK-TOKEN';
 const XSS = '<script>alert(1)</script>"onmouseover=alert(2) \'x';
 
-function storedApproval(overrides: Partial<Approval> = {}): Approval {
-  return {
-    id: 'apr_0123456789abcdef0123456789abcdef',
-    source: 'stepfunctions',
-    sourceRef: { kind: 'stepfunctions', taskToken: TASK_TOKEN, executionArn: EXECUTION_ARN },
-    workflowRef: EXECUTION_ARN,
-    title: 'Deploy payments v2.3 to production',
-    description: 'Rolls out the new fraud rules.',
-    context: {
-      links: [{ label: 'Change ticket', url: 'https://tickets.example.com/CHG-1234' }],
-      fields: { environment: 'production', version: '2.3.0' },
-    },
-    approvers: ['email:alice@example.com', 'email:carol@example.com'],
-    requiredApprovals: 2,
-    requestedBy: 'email:bob@example.com',
-    status: 'pending',
-    votes: [
-      {
-        approver: 'email:carol@example.com',
-        decision: 'approve',
-        channel: 'slack',
-        comment: 'Looks good to me',
-        at: '2026-11-22T09:30:00.000Z',
-      },
-    ],
-    history: [{ at: '2026-11-22T08:00:00.000Z', status: 'pending', by: 'email:bob@example.com' }],
-    createdAt: '2026-11-22T08:00:00.000Z',
-    updatedAt: '2026-11-22T09:30:00.000Z',
-    expiresAt: '2026-11-24T13:00:00.000Z',
-    version: 2,
-    ...overrides,
-  };
-}
-
-function pendingApproval(overrides: Partial<Approval> = {}): PublicApproval {
-  return toPublicApproval(storedApproval(overrides));
-}
+const { storedApproval, publicApproval: pendingApproval } = publicApprovalFixtures();
 
 function closedApproval(): PublicApproval {
   return pendingApproval({

@@ -12,51 +12,22 @@ import {
   type SlackMessage,
 } from '../../../shared/channels/slackMessages';
 import { type Approval, type PublicApproval, toPublicApproval } from '../../../shared/domain/approval';
+import { APPROVAL_ID, EXECUTION_ARN, NOW, publicApprovalFixtures, TASK_TOKEN } from '../../support/publicApprovals';
 
-const NOW = new Date('2026-11-22T10:00:00.000Z');
-const APPROVAL_ID = 'apr_0123456789abcdef0123456789abcdef';
-const EXECUTION_ARN = 'arn:aws:states:eu-west-1:111122223333:execution:deploy-prod:run-42';
-const TASK_TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAUSECRET-TASK-TOKEN';
-
-function storedApproval(overrides: Partial<Approval> = {}): Approval {
-  return {
-    id: APPROVAL_ID,
-    source: 'stepfunctions',
-    sourceRef: { kind: 'stepfunctions', taskToken: TASK_TOKEN, executionArn: EXECUTION_ARN },
-    workflowRef: EXECUTION_ARN,
-    title: 'Deploy payments v2.3 to production',
-    description: 'Rolls out the new fraud rules.',
-    context: {
-      links: [{ label: 'Change ticket', url: 'https://tickets.example.com/CHG-1234' }],
-      fields: { environment: 'production', version: '2.3.0' },
+const { storedApproval, publicApproval } = publicApprovalFixtures({
+  approvers: ['slack:U0ALICE', 'email:carol@example.com', 'email:dave@example.com'],
+  votes: [
+    {
+      approver: 'email:carol@example.com',
+      decision: 'approve',
+      channel: 'review-link',
+      comment: 'Looks good to me',
+      at: '2026-11-22T09:30:00.000Z',
+      idempotencyKey: 'IDEMPOTENCY-KEY-SECRET',
+      requestHash: 'REQUEST-HASH-SECRET',
     },
-    approvers: ['slack:U0ALICE', 'email:carol@example.com', 'email:dave@example.com'],
-    requiredApprovals: 2,
-    requestedBy: 'email:bob@example.com',
-    status: 'pending',
-    votes: [
-      {
-        approver: 'email:carol@example.com',
-        decision: 'approve',
-        channel: 'review-link',
-        comment: 'Looks good to me',
-        at: '2026-11-22T09:30:00.000Z',
-        idempotencyKey: 'IDEMPOTENCY-KEY-SECRET',
-        requestHash: 'REQUEST-HASH-SECRET',
-      },
-    ],
-    history: [{ at: '2026-11-22T08:00:00.000Z', status: 'pending', by: 'email:bob@example.com' }],
-    createdAt: '2026-11-22T08:00:00.000Z',
-    updatedAt: '2026-11-22T09:30:00.000Z',
-    expiresAt: '2026-11-24T13:00:00.000Z',
-    version: 2,
-    ...overrides,
-  };
-}
-
-function publicApproval(overrides: Partial<Approval> = {}): PublicApproval {
-  return toPublicApproval(storedApproval(overrides));
-}
+  ],
+});
 
 /** Decided by Slack user U0ALICE after carol; the `resuming` history entry is when it was decided. */
 function decided(status: Approval['status'], overrides: Partial<Approval> = {}): PublicApproval {

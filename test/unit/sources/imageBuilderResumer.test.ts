@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-imagebuilder';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Approval, approvalIdFor, openApproval } from '../../../shared/domain/approval';
+import { approvalIdFor } from '../../../shared/domain/approval';
 import { SourceUnavailableError } from '../../../shared/sources/errors';
 import {
   imageBuilderClientToken,
@@ -24,39 +24,20 @@ import {
   MAX_REASON_CHARS,
 } from '../../../shared/sources/imageBuilderResumer';
 import type { ResumeRequest } from '../../../shared/sources/sourceResumer';
+import { DECIDED_AT, imageBuilderApproval, resumeRequest } from '../../support/resumeRequests';
 
 const STEP_EXECUTION_ID = 'step-8c8f1a3e-5f4b-4d7e-9a3b-2b1c0d9e8f7a';
 const IMAGE_ARN = 'arn:aws:imagebuilder:us-east-1:111122223333:image/golden-al2023/1.0.0/3';
-const DECIDED_AT = '2025-03-04T12:30:00.000Z';
 
 const imageBuilderMock = mockClient(ImagebuilderClient);
 const resumer = imageBuilderResumer(new ImagebuilderClient({ region: 'us-east-1' }));
 
-function approval(stepExecutionId = STEP_EXECUTION_ID): Approval {
-  return openApproval(
-    {
-      source: 'imagebuilder',
-      naturalKey: stepExecutionId,
-      sourceRef: { kind: 'imagebuilder', workflowStepExecutionId: stepExecutionId, imageBuildVersionArn: IMAGE_ARN },
-      workflowRef: IMAGE_ARN,
-      title: 'Image golden-al2023 1.0.0/3: ApproveImage is waiting',
-    },
-    new Date('2025-03-04T12:00:00.000Z'),
-  );
-}
-
 function request(overrides: Partial<ResumeRequest> = {}): ResumeRequest {
-  return {
-    approval: approval(),
-    outcome: 'approved',
-    answer: 'approve',
-    decidedBy: ['email:alice@example.com'],
-    channel: 'rest',
-    comment: 'looks good',
-    decidedAt: DECIDED_AT,
-    attempt: 1,
-    ...overrides,
-  };
+  const approval = imageBuilderApproval(
+    { workflowStepExecutionId: STEP_EXECUTION_ID, imageBuildVersionArn: IMAGE_ARN },
+    'Image golden-al2023 1.0.0/3: ApproveImage is waiting',
+  );
+  return resumeRequest(approval, overrides);
 }
 
 function sent() {

@@ -10,7 +10,6 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Approval, openApproval } from '../../../shared/domain/approval';
 import { SourceUnavailableError } from '../../../shared/sources/errors';
 import type { ResumeRequest } from '../../../shared/sources/sourceResumer';
 import {
@@ -18,39 +17,21 @@ import {
   MAX_COMMENT_VALUES,
   ssmAutomationResumer,
 } from '../../../shared/sources/ssmAutomationResumer';
+import { DECIDED_AT, resumeRequest, ssmAutomationApproval } from '../../support/resumeRequests';
 
 const AUTOMATION_ID = '4105a4fc-f944-11e6-9d32-0123456789ab';
-const DECIDED_AT = '2025-03-04T12:30:00.000Z';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const ssmMock = mockClient(SSMClient);
 const resumer = ssmAutomationResumer(new SSMClient({ region: 'us-east-1' }));
 
-function approval(): Approval {
-  return openApproval(
-    {
-      source: 'ssm',
-      naturalKey: `${AUTOMATION_ID}:approve`,
-      sourceRef: { kind: 'ssm', automationExecutionId: AUTOMATION_ID, stepName: 'approve' },
-      workflowRef: AUTOMATION_ID,
-      title: 'Automation Deploy: approve is waiting',
-    },
-    new Date('2025-03-04T12:00:00.000Z'),
-  );
-}
-
+/** Decided on a review link, unlike the shared default. */
 function request(overrides: Partial<ResumeRequest> = {}): ResumeRequest {
-  return {
-    approval: approval(),
-    outcome: 'approved',
-    answer: 'approve',
-    decidedBy: ['email:alice@example.com'],
-    channel: 'review-link',
-    comment: 'Looks good',
-    decidedAt: DECIDED_AT,
-    attempt: 1,
-    ...overrides,
-  };
+  const approval = ssmAutomationApproval(
+    { automationExecutionId: AUTOMATION_ID, stepName: 'approve' },
+    'Automation Deploy: approve is waiting',
+  );
+  return resumeRequest(approval, { channel: 'review-link', comment: 'Looks good', ...overrides });
 }
 
 function sent() {

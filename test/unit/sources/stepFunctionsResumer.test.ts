@@ -13,7 +13,6 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Approval, openApproval } from '../../../shared/domain/approval';
 import { SourceUnavailableError } from '../../../shared/sources/errors';
 import type { ResumeRequest } from '../../../shared/sources/sourceResumer';
 import {
@@ -22,40 +21,21 @@ import {
   MAX_OUTPUT_BYTES,
   stepFunctionsResumer,
 } from '../../../shared/sources/stepFunctionsResumer';
+import { DECIDED_AT, resumeRequest, stepFunctionsApproval } from '../../support/resumeRequests';
 
 const TASK_TOKEN = `AQCEAAAAKgAAAAMAAAAAAAAAAT${'x9Y'.repeat(120)}`;
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:111122223333:execution:Deploy:run-1';
-const DECIDED_AT = '2025-03-04T12:30:00.000Z';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const sfnMock = mockClient(SFNClient);
 const resumer = stepFunctionsResumer(new SFNClient({ region: 'us-east-1' }));
 
-function approval(): Approval {
-  return openApproval(
-    {
-      source: 'stepfunctions',
-      naturalKey: TASK_TOKEN,
-      sourceRef: { kind: 'stepfunctions', taskToken: TASK_TOKEN, executionArn: EXECUTION_ARN },
-      workflowRef: EXECUTION_ARN,
-      title: 'Deploy to production',
-    },
-    new Date('2025-03-04T12:00:00.000Z'),
-  );
-}
-
 function request(overrides: Partial<ResumeRequest> = {}): ResumeRequest {
-  return {
-    approval: approval(),
-    outcome: 'approved',
-    answer: 'approve',
-    decidedBy: ['email:alice@example.com'],
-    channel: 'rest',
-    comment: 'looks good',
-    decidedAt: DECIDED_AT,
-    attempt: 1,
-    ...overrides,
-  };
+  const approval = stepFunctionsApproval(
+    { taskToken: TASK_TOKEN, executionArn: EXECUTION_ARN },
+    'Deploy to production',
+  );
+  return resumeRequest(approval, overrides);
 }
 
 function sentSuccess() {

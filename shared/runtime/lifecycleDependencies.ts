@@ -1,0 +1,16 @@
+/** What the lifecycle function needs: the decision dependencies plus the source probes, sharing one set of clients. */
+import type { LifecycleDependencies } from '../app/lifecycle';
+import { createSourceProbes } from '../sources/sourceProbes';
+import { createDecisionDependencies, createSourceClients } from './decisionDependencies';
+
+const HOUR = 60 * 60;
+
+export function createLifecycleDependencies(): LifecycleDependencies {
+  const clients = createSourceClients();
+  return {
+    ...createDecisionDependencies(clients),
+    probes: createSourceProbes(clients),
+    recheckAfterSeconds: Number(process.env.RECHECK_AFTER_SECONDS ?? HOUR),
+    remindAfterSeconds: Number(process.env.REMIND_AFTER_SECONDS ?? 4 * HOUR),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The baselines for the benchmark: functions that do only the unavoidable work, with the same SDK clients and the
+ * same client configuration (createDocumentClient, the SDK's standard chain) as the real functions.
+ *
+ * - bare decision: one conditional UpdateItem on the approval item (pending → approved, the vote appended, version
+ *   bumped, out of the open index; ReturnValues ALL_NEW hands back the task token) and one SendTaskSuccess.
+ *   No signature check, no policy, no read before the write, no outbound event.
+ * - bare list: one Query on OpenByCreatedAt with the same Limit, items returned as stored.
+ */
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createDocumentClient } from '../../../shared/runtime/createDocumentClient';
+import { OPEN_BY_CREATED_AT_INDEX } from '../../../shared/store/dynamoApprovalStore';
+import type { BareHandler } from '../lib/bareApi';
+
+const json = (statusCode: number, body: unknown) => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+/** Builds the clients when called (after the stack has set the endpoints), as a cold start would. */
+export function createBareDecisionHandler(): BareHandler {
+  const documentClient = createDocumentClient();
+  const sfn = new SFNClient({});
+  const tableName = process.env.APPROVALS_TABLE_NAME;
+  return async (event: APIGatewayProxyEventV2) => {
+    const id = event.pathParameters?.id ?? '';
+    const body = JSON.parse(event.body ?? '{}') as { decision: string; approver: string };
+    const now = new Date().toISOString();
+    const { Attributes } = await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: `APPROVAL#${id}`, sk: 'APPROVAL' },
+        UpdateExpression:
+          'SET #status = :approved, #outcome = :approved, #votes = list_append(#votes, :vote), ' +
+          '#version = #version + :one, #updatedAt = :now REMOVE #openStatus, #openSince',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#outcome': 'outcome',
+          '#votes': 'votes',
+          '#version': 'version',
+          '#updatedAt': 'updatedAt',
+          '#openStatus': 'openStatus',
+          '#openSince': 'openSince',
+        },
+        ExpressionAttributeValues: {
+          ':approved': 'approved',
+          ':pending': 'pending',
+          ':one': 1,
+          ':now': now,
+          ':vote': [{ approver: body.approver, decision: body.decision, channel: 'rest', at: now }],
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const sourceRef = Attributes?.sourceRef as { taskToken?: string } | undefined;
+    if (!sourceRef?.taskToken) throw new Error(`approval ${id} holds no task token`);
+    const taskToken = sourceRef.taskToken;
+    await sfn.send(
+      new SendTaskSuccessCommand({
+        taskToken,
+        output: JSON.stringify({ approvalId: id, outcome: 'approved', decidedBy: [body.approver], channel: 'rest' }),
+      }),
+    );
+    return json(200, { id, status: 'approved' });
+  };
+}
+
+export function createBareListHandler(): BareHandler {
+  const documentClient = createDocumentClient();
+  const tableName = process.env.APPROVALS_TABLE_NAME;
+  return async (event: APIGatewayProxyEventV2) => {
+    const query = event.queryStringParameters ?? {};
+    const cursor = query.cursor ? JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) : undefined;
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: OPEN_BY_CREATED_AT_INDEX,
+        KeyConditionExpression: 'openStatus = :status',
+        ExpressionAttributeValues: { ':status': query.status ?? 'pending' },
+        Limit: Number(query.limit ?? 25),
+        ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+      }),
+    );
+    const next = page.LastEvaluatedKey
+      ? Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url')
+      : undefined;
+    return json(200, { items: page.Items ?? [], ...(next ? { nextCursor: next } : {}) });
+  };
+}
