@@ -118,18 +118,31 @@ export class DynamoApprovalStore implements ApprovalStore {
 
   async listOpen(query: { status: OpenStatus; limit: number; cursor?: string }): Promise<OpenApprovalsPage> {
     const startKey = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.status);
+    // One item more than asked tells whether another page exists, so the last page never hands out a cursor to an
+    // empty page.
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: OPEN_BY_CREATED_AT_INDEX,
         KeyConditionExpression: 'openStatus = :status',
         ExpressionAttributeValues: { ':status': query.status },
-        Limit: query.limit,
+        Limit: query.limit + 1,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
     );
-    const nextCursor = encodeCursor(page.LastEvaluatedKey);
-    return { items: (page.Items ?? []).map(fromItem), ...(nextCursor ? { nextCursor } : {}) };
+    const items = (page.Items ?? []) as ApprovalItem[];
+    const shown = items.slice(0, query.limit);
+    const last = shown.at(-1);
+    // More items than asked: continue after the last one shown. Fewer, yet a LastEvaluatedKey: DynamoDB stopped at
+    // its 1 MB page size, so continue where it stopped.
+    const nextCursor =
+      items.length > query.limit && last
+        ? encodeCursor({ pk: last.pk, sk: last.sk, openStatus: last.openStatus, openSince: last.openSince })
+        : encodeCursor(page.LastEvaluatedKey);
+    return {
+      items: shown.map((item) => fromItem(item as unknown as Record<string, unknown>)),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
   }
 
   async findByWorkflow(source: SourceKind, workflowRef: string): Promise<Approval[]> {

@@ -102,7 +102,8 @@ describe('DynamoApprovalStore against dynalite', () => {
       const seen = [...first.items, ...second.items, ...third.items].map((item) => item.id);
       expect(seen).toEqual(approvals.map((approval) => approval.id));
       expect(first.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
-      expect(third.items.length).toBeLessThanOrEqual(2);
+      expect(third.items).toHaveLength(1);
+      expect(third.nextCursor).toBeUndefined(); // no cursor to an empty page
       const resuming = await own.store.listOpen({ status: 'resuming', limit: 10 });
       expect(resuming.items).toEqual([]);
     } finally {
