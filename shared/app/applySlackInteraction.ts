@@ -7,6 +7,7 @@ import { commentModal, refusalMessage } from '../channels/slackMessages';
 import { toPublicApproval } from '../domain/approval';
 import { ApprovalNotFoundError, isDecisionRefusal } from '../domain/errors';
 import { type DecideDependencies, decideApproval } from './decideApproval';
+import { NotificationRejectedError, NotificationUnavailableError } from './errors';
 import type { SlackNotifier } from './ports';
 
 export type SlackInteraction =
@@ -28,7 +29,9 @@ export async function applySlackInteraction(
   if (interaction.kind === 'open-comment-modal') {
     const approval = await deps.store.get(interaction.approvalId);
     if (!approval) throw new ApprovalNotFoundError(interaction.approvalId);
-    await deps.slack.openModal(interaction.triggerId, commentModal(toPublicApproval(approval)));
+    await bestEffort(deps, interaction.approvalId, () =>
+      deps.slack.openModal(interaction.triggerId, commentModal(toPublicApproval(approval))),
+    );
     return undefined;
   }
   try {
@@ -46,9 +49,22 @@ export async function applySlackInteraction(
     if (interaction.kind === 'comment-submitted') {
       return { response_action: 'errors', errors: { comment: refusalMessage(error.message).text } };
     }
-    if (interaction.channel) {
-      await deps.slack.postEphemeral(interaction.channel, interaction.user, refusalMessage(error.message).text);
+    const { channel } = interaction;
+    if (channel) {
+      await bestEffort(deps, interaction.approvalId, () =>
+        deps.slack.postEphemeral(channel, interaction.user, refusalMessage(error.message).text),
+      );
     }
     return undefined;
+  }
+}
+
+/** A reply that only informs the clicker: if Slack refuses it, Slack already got its 200 and nothing else changes. */
+async function bestEffort(deps: SlackInteractionDependencies, approvalId: string, reply: () => Promise<void>) {
+  try {
+    await reply();
+  } catch (error) {
+    if (!(error instanceof NotificationRejectedError) && !(error instanceof NotificationUnavailableError)) throw error;
+    deps.log.warn('slack reply failed', { approvalId, error: error.name });
   }
 }

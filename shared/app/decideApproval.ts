@@ -226,9 +226,9 @@ async function resumeWorkflow(deps: DecideDependencies, approval: Approval): Pro
   let closed: Approval;
   if (result.kind === 'resumed') {
     closed = transition(approval, outcome, { at: now });
-  } else if ((approval.resumeAttempts ?? 1) > 1) {
-    // Our earlier attempt may have been delivered before the crash; the token never leaves the store, so nobody
-    // else could have answered it. Record the outcome and say why.
+  } else if ((approval.resumeAttempts ?? 1) > 1 || result.afterRetry) {
+    // An earlier attempt (ours after a crash, or the SDK's before a lost reply) may have been delivered; the token
+    // never leaves the store, so nobody else could have answered it. Record the outcome and say why.
     closed = transition(approval, outcome, {
       at: now,
       reason: `${result.reason}; an earlier attempt most likely delivered the answer`,

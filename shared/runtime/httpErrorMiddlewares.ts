@@ -6,8 +6,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { renderErrorPage } from '../channels/reviewPages';
+import { redactSecrets } from '../domain/redactSecrets';
 import { describeHttpError, type HttpErrorDescription } from './httpErrorResponses';
-import { redactSecrets } from './redactSecrets';
 
 function describeAndLog(logger: Logger, error: unknown): HttpErrorDescription {
   const description = describeHttpError(error);

@@ -79,7 +79,11 @@ export async function answerAndClassify<K extends SourceKind>(
   } catch (error) {
     const name = errorName(error);
     const reason = name === undefined ? undefined : rules.notWaitingReasons[name];
-    if (reason !== undefined) return { kind: 'not-waiting', reason };
+    if (reason !== undefined) {
+      // The SDK retried (a lost reply, a dropped connection): its earlier attempt may have taken effect.
+      const attempts = (error as AwsErrorShape).$metadata?.attempts ?? 1;
+      return { kind: 'not-waiting', reason, ...(attempts > 1 ? { afterRetry: true } : {}) };
+    }
     const safe = rules.redact ? rules.redact(error, sourceRef) : error;
     if (isSourceUnavailable(error, rules.unavailableNames)) {
       throw new SourceUnavailableError(

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { SourceKind } from '../domain/approval';
+import { redactSecrets } from '../domain/redactSecrets';
 import { MalformedEventError } from './errors';
 
 /** Parses with zod and turns a failure into a MalformedEventError that names paths and rules, never values. */
@@ -17,12 +18,20 @@ export function parseEvent<Schema extends z.ZodType>(
     source,
     `not a valid ${what}`,
     result.error.issues.map((issue) => ({
-      path: [...at, ...issue.path.map(String)].join('.'),
-      message: issue.message,
+      path: [...at, ...issue.path.map(safePathSegment)].join('.'),
+      message: redactSecrets(issue.message),
     })),
     { cause: result.error },
   );
 }
+
+/** A path segment as it may be logged: object keys come from the event, so long ones are not copied. */
+function safePathSegment(segment: PropertyKey): string {
+  const text = String(segment);
+  return text.length > MAX_PATH_SEGMENT_LENGTH ? `[key of ${text.length} characters]` : text;
+}
+
+const MAX_PATH_SEGMENT_LENGTH = 40;
 
 /** True when `event` is an EventBridge envelope with this source (if given) and one of these detail-types. */
 export function isEventBridgeEvent(event: unknown, detailTypes: readonly string[], source?: string): boolean {

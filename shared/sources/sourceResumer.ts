@@ -24,7 +24,12 @@ export type ResumeResult =
    * The source says the workflow no longer waits for this answer (already answered, timed out, stopped): terminal.
    * On attempt > 1 this may be our own earlier call that succeeded before a crash.
    */
-  | { kind: 'not-waiting'; reason: string };
+  | {
+      kind: 'not-waiting';
+      reason: string;
+      /** The refusal answered a retry the SDK made itself: the attempt before it may have been delivered. */
+      afterRetry?: boolean;
+    };
 
 export interface SourceResumer {
   readonly kind: SourceKind;

@@ -59,7 +59,11 @@ function decodeCursor(cursor: string, status: OpenStatus): Record<string, unknow
       key !== null &&
       Object.keys(key).sort().join(',') === 'openSince,openStatus,pk,sk' &&
       key.openStatus === status &&
-      Object.values(key).every((value) => typeof value === 'string');
+      key.sk === APPROVAL_SORT_KEY &&
+      typeof key.pk === 'string' &&
+      /^APPROVAL#apr_[0-9a-f]{32}$/.test(key.pk) &&
+      typeof key.openSince === 'string' &&
+      /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#apr_[0-9a-f]{32}$/.test(key.openSince);
     if (!valid) throw new Error('unexpected cursor shape');
     return key;
   } catch (error) {

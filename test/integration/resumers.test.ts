@@ -162,7 +162,11 @@ describe('Step Functions resumer', () => {
     // Act
     const result = await resumers.stepfunctions.resume(decision(approval));
     // Assess
-    expect(result).toEqual({ kind: 'not-waiting', reason: expect.stringContaining('(TaskTimedOut)') });
+    expect(result).toEqual({
+      kind: 'not-waiting',
+      reason: expect.stringContaining('(TaskTimedOut)'),
+      afterRetry: true,
+    });
     expect(standins.callsTo('sfn', 'SendTaskSuccess').map((call) => call.error?.name)).toEqual([
       'ConnectionDropped',
       'TaskTimedOut',

@@ -81,8 +81,8 @@ describe('the OpenAPI document', () => {
       openApiOperations().map((operation) => [`${operation.method} ${operation.path}`, operation.statuses.sort()]),
     );
     expect(operations).toEqual({
-      'GET /v1/approvals': ['200', '401', '422', '429', '500'],
-      'GET /v1/approvals/{id}': ['200', '401', '404', '429', '500'],
+      'GET /v1/approvals': ['200', '401', '413', '422', '429', '500'],
+      'GET /v1/approvals/{id}': ['200', '401', '404', '413', '429', '500'],
       'POST /v1/approvals/{id}/decision': [
         '200',
         '202',
@@ -212,7 +212,7 @@ describe('expectMatchesOpenApi', () => {
 
   it('rejects an undocumented status, a wrong content type, and a body that is not JSON', () => {
     expect(() => expectMatchesOpenApi('GET', '/v1/approvals/{id}', json(418, {}))).toThrow(
-      /status 418 is not documented \(documented: 200, 401, 404, 429, 500\)/,
+      /status 418 is not documented \(documented: 200, 401, 404, 413, 429, 500\)/,
     );
     expect(openApiViolations('GET', '/v1/approvals/{id}', json(200, publicApproval(), 'text/html'))).toEqual([
       'content-type text/html is not documented (expected application/json)',
