@@ -19,7 +19,10 @@ import { DynamoApprovalStore } from '../shared/store/dynamoApprovalStore';
 
 const dependencies = {
   store: new DynamoApprovalStore(createDocumentClient(), requireEnv('APPROVALS_TABLE_NAME')),
-  sources: createWaitingSources({ ssm: new SSMClient({}) }),
+  sources: createWaitingSources(
+    { ssm: new SSMClient({}) },
+    process.env.GREENLIGHT_ROLE_ARN ? { ownRoleArn: process.env.GREENLIGHT_ROLE_ARN } : {},
+  ),
   clock: systemClock,
   log: logger,
   policy: policyDocument,

@@ -76,6 +76,8 @@ function configureEnvironment(dynamoEndpoint: string, standinsUrl: string): void
     SLACK_BOT_TOKEN_PARAMETER,
     SLACK_SIGNING_SECRET_PARAMETER,
     EMAIL_FROM_ADDRESS: LOCAL_EMAIL_FROM,
+    // The role the sample runbook lists among its approvers so that Greenlight may signal it.
+    GREENLIGHT_ROLE_ARN: `arn:aws:iam::${LOCAL_ACCOUNT}:role/greenlight-resume`,
   });
 }
 

@@ -58,7 +58,15 @@ function waitingApproveStep(steps: StepExecution[], stepName: string | undefined
   );
 }
 
-export function ssmAutomationSource(ssm: SSMClient): WaitingSource {
+export interface SsmAutomationSourceOptions {
+  /**
+   * Greenlight's own role: runbooks must list it among the aws:approve Approvers so that it may send the signal, but
+   * it is not a person who decides.
+   */
+  ownRoleArn?: string;
+}
+
+export function ssmAutomationSource(ssm: SSMClient, options: SsmAutomationSourceOptions = {}): WaitingSource {
   async function capture(event: unknown): Promise<CaptureResult> {
     const envelope = parseEvent(eventSchema, event, 'ssm', 'Automation status-change event');
     const { detail } = envelope;
@@ -97,7 +105,12 @@ export function ssmAutomationSource(ssm: SSMClient): WaitingSource {
         ...(typeof message === 'string' && message !== '' ? { description: message } : {}),
         context: { fields: { automationExecution: detail.ExecutionId, document: documentName, step: step.StepName } },
         ...(Array.isArray(approvers)
-          ? { approvers: approvers.map((approver) => approverIdentity(String(approver), envelope.account)) }
+          ? {
+              approvers: approvers
+                .map(String)
+                .filter((approver) => approver !== options.ownRoleArn)
+                .map((approver) => approverIdentity(approver, envelope.account)),
+            }
           : {}),
         ...(Number.isInteger(minRequiredApprovals) && minRequiredApprovals > 0
           ? { requiredApprovals: minRequiredApprovals }

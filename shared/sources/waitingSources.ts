@@ -1,7 +1,7 @@
 /** Every source Greenlight captures from. Adding a source = one adapter file + one line here. */
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { imageBuilderSource } from './imageBuilderSource';
-import { ssmAutomationSource } from './ssmAutomationSource';
+import { type SsmAutomationSourceOptions, ssmAutomationSource } from './ssmAutomationSource';
 import { stepFunctionsSource } from './stepFunctionsSource';
 import type { WaitingSource } from './waitingSource';
 
@@ -9,6 +9,9 @@ export interface WaitingSourceClients {
   ssm: SSMClient;
 }
 
-export function createWaitingSources(clients: WaitingSourceClients): WaitingSource[] {
-  return [stepFunctionsSource(), imageBuilderSource(), ssmAutomationSource(clients.ssm)];
+export function createWaitingSources(
+  clients: WaitingSourceClients,
+  options: SsmAutomationSourceOptions = {},
+): WaitingSource[] {
+  return [stepFunctionsSource(), imageBuilderSource(), ssmAutomationSource(clients.ssm, options)];
 }

@@ -148,6 +148,17 @@ describe('functions', () => {
     }
   });
 
+  it("capture alone knows Greenlight's own role (to leave it out of SSM approvers)", () => {
+    expect(resources.CaptureLambdaFunction.Properties.Environment.Variables.GREENLIGHT_ROLE_ARN).toEqual({
+      'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'],
+    });
+    for (const key of FUNCTION_KEYS.filter((k) => k !== 'capture')) {
+      expect(Object.keys(resources[FUNCTIONS[key]].Properties.Environment.Variables), key).not.toContain(
+        'GREENLIGHT_ROLE_ARN',
+      );
+    }
+  });
+
   it('notify alone gets the API endpoint (for review links) and the sender address', () => {
     expect(resources.NotifyLambdaFunction.Properties.Environment.Variables).toMatchObject({
       PUBLIC_BASE_URL: { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] },
@@ -180,6 +191,7 @@ describe('functions', () => {
       const resolved: Record<string, string> = {
         '${ApprovalEventBus}': 'greenlight-dev',
         '${HttpApi.ApiEndpoint}': API_ENDPOINT,
+        '${IamRoleLambdaExecution.Arn}': 'arn:aws:iam::111122223333:role/greenlight-dev-us-east-1-lambdaRole',
       };
       const environment = Object.fromEntries(
         Object.entries<unknown>(fn.Environment.Variables).map(([name, value]) => {

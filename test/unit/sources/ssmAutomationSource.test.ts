@@ -56,6 +56,12 @@ describe('SSM Automation source', () => {
     expect(ssmMock.commandCalls(GetAutomationExecutionCommand)).toHaveLength(1);
   });
 
+  it("leaves Greenlight's own role out of the approvers (runbooks list it so that it may signal)", async () => {
+    const own = ssmAutomationSource(ssm, { ownRoleArn: 'arn:aws:iam::111122223333:role/greenlight-resume' });
+    const result = await own.capture(sampleEvent('ssm/automation-step-waiting'));
+    expect(result.kind === 'waiting' && result.item.approvers).toEqual(['iam:arn:aws:iam::111122223333:user/alice']);
+  });
+
   it('maps the step and the execution event of one wait to the same natural key', async () => {
     const fromStep = await source.capture(sampleEvent('ssm/automation-step-waiting'));
     const fromExecution = await source.capture(sampleEvent('ssm/automation-execution-waiting'));
