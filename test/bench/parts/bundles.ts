@@ -8,8 +8,10 @@
  * the bundle and invokes it once with a representative event against this process's local stack; median of 10,
  * full and baseline interleaved.
  */
+
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +79,8 @@ function esbuildOptionsOf(config: ServerlessConfig): BuildOptions {
   options.external = [...((custom.external as string[] | undefined) ?? []), ...(exclude.includes('*') ? [] : exclude)];
   const extension = custom.outputFileExtension as string | undefined;
   if (extension && extension !== '.js') options.outExtension = { '.js': extension };
+  // serverless-esbuild takes `plugins` as the path of a file exporting the plugins array.
+  if (typeof custom.plugins === 'string') options.plugins = createRequire(import.meta.url)(join(ROOT, custom.plugins));
   return { ...(options as BuildOptions), logLevel: 'silent' };
 }
 
