@@ -2,6 +2,7 @@
  * The local stack's HTTP front door for people: a page listing open approvals, the same as JSON, and an endpoint
  * that injects an event (used by `npm run event`). Nothing here shows a task token: it renders public views only.
  */
+
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import { loadHttpApiRoutes, matchHttpApiRoute } from './httpApiRoutes';
 import type { LocalEventBus } from './localEventBus';
 import type { LocalFunctions } from './localFunctions';
 import { type OutboxSources, renderOutboxPage, sendOutboxInteraction } from './localOutbox';
+import { readRequestBody } from './readRequestBody';
 
 const MAX_EVENT_BYTES = 256 * 1024; // EventBridge's own limit for an event
 const MAX_API_BODY_BYTES = 10 * 1024 * 1024; // API Gateway HTTP API's payload limit; the functions enforce their own
@@ -57,15 +59,8 @@ function renderApprovalsPage(approvals: PublicApproval[]): string {
 <p>JSON: <a href="/local/approvals">/local/approvals</a> · What was sent to Slack and by e-mail: <a href="/local/outbox">outbox</a></p></body></html>`;
 }
 
-async function readBody(request: IncomingMessage, limit = MAX_EVENT_BYTES): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `the request body is larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+function readBody(request: IncomingMessage, limit = MAX_EVENT_BYTES): Promise<Buffer> {
+  return readRequestBody(request, limit, () => new HttpError(413, `the request body is larger than ${limit} bytes`));
 }
 
 /** API Gateway HTTP API in front of the functions serverless.yml routes there (payload format 2.0). */

@@ -20,9 +20,11 @@
  * Messages, ephemeral messages and opened views persist to `statePath` (calls do not). `GET /__slack/messages`,
  * `GET /__slack/calls` and `GET /__slack/views` show them as JSON.
  */
+
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readRequestBody } from './readRequestBody';
 import { loadStateFile, saveStateFile } from './standins/stateFile';
 
 export type SlackArgs = Record<string, unknown>;
@@ -450,14 +452,8 @@ function wireView(opened: SlackOpenedView): Record<string, unknown> {
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new SlackFailure('request_too_large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readRequestBody(request, MAX_BODY_BYTES, () => new SlackFailure('request_too_large'));
+  return body.toString('utf8');
 }
 
 function sendJson(response: ServerResponse, status: number, value: unknown): void {

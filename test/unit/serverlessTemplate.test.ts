@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadEventRules } from '../../infra/local/eventRules';
+import { readZipEntries } from '../support/readZipEntries';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -591,34 +591,14 @@ describe('outputs', () => {
 });
 
 /** Minimal ZIP reader (stored/deflated entries, no ZIP64) — enough for Lambda artifacts; avoids a dependency. */
+/** Writes the archive's files under `into` (refusing paths that would leave it) and returns their names. */
 function unzip(zip: Buffer, into: string): string[] {
-  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0) throw new Error('not a zip file');
-  const count = zip.readUInt16LE(eocd + 10);
-  let offset = zip.readUInt32LE(eocd + 16);
-  const names: string[] = [];
-  for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error('bad central directory entry');
-    const method = zip.readUInt16LE(offset + 10);
-    const compressedSize = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const extraLength = zip.readUInt16LE(offset + 30);
-    const commentLength = zip.readUInt16LE(offset + 32);
-    const localHeader = zip.readUInt32LE(offset + 42);
-    const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
-    offset += 46 + nameLength + extraLength + commentLength;
-    if (name.endsWith('/')) continue;
-    const dataStart = localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28);
-    const data = zip.subarray(dataStart, dataStart + compressedSize);
+  const entries = readZipEntries(zip);
+  for (const [name, data] of entries) {
     const target = join(into, name);
     if (!target.startsWith(into)) throw new Error(`unsafe path in zip: ${name}`);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, method === 0 ? data : method === 8 ? inflateRawSync(data) : fail(name, method));
-    names.push(name);
+    writeFileSync(target, data);
   }
-  return names;
-}
-
-function fail(name: string, method: number): never {
-  throw new Error(`${name}: unsupported zip compression method ${method}`);
+  return [...entries.keys()];
 }

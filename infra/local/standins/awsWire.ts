@@ -6,7 +6,9 @@
  * - restJson1: method + path per operation, query string for GET members, JSON body otherwise; an error
  *   carries its shape name in the `x-amzn-errortype` header and `{"message": "…"}` in the body.
  */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readRequestBody } from '../readRequestBody';
 import type { AwsError } from './awsError';
 import { newUuid } from './awsIds';
 import type { ServiceName } from './callLog';
@@ -50,14 +52,8 @@ export function resolveRoute(request: IncomingMessage, url: URL): WireRoute | un
 
 /** Reads the body as text; rejects bodies over 2 MiB. */
 export async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('Request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readRequestBody(request, MAX_BODY_BYTES, () => new Error('Request body too large'));
+  return body.toString('utf8');
 }
 
 /** The operation input: query members for restJson1 GET, else the JSON body (an empty body is `{}`). */

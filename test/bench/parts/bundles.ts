@@ -24,10 +24,10 @@ import { signRestRequest } from '../../../shared/channels/restSignature';
 import { signSlackRequest } from '../../../shared/channels/slackSignature';
 import { toPublicApproval } from '../../../shared/domain/approval';
 import { sampleEvent } from '../../support/fixtures';
+import { readZipEntries } from '../../support/readZipEntries';
 import { type BenchStack, startBenchStack } from '../lib/benchStack';
 import { type PartResult, type Row, ratioRow } from '../lib/results';
 import { median, progress, round } from '../lib/stats';
-import { readZipEntries } from '../lib/zip';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RESULTS = join(ROOT, 'test/bench/results');

@@ -1,4 +1,7 @@
-/** Reads the entries of a zip archive (stored or deflated), enough for the artifacts `osls package` writes. */
+/**
+ * Reads the entries of a zip archive (stored or deflated), enough for the artifacts `osls package` writes; used by
+ * the packaged-template test and the benchmark.
+ */
 import { inflateRawSync } from 'node:zlib';
 
 export function readZipEntries(zip: Buffer): Map<string, Buffer> {
@@ -19,6 +22,7 @@ export function readZipEntries(zip: Buffer): Map<string, Buffer> {
     const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
     const dataStart = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
     const data = zip.subarray(dataStart, dataStart + compressedSize);
+    if (method !== 0 && method !== 8) throw new Error(`${name}: unsupported zip compression method ${method}`);
     if (!name.endsWith('/')) entries.set(name, method === 0 ? Buffer.from(data) : inflateRawSync(data));
     offset += 46 + nameLength + extraLength + commentLength;
   }
