@@ -87,13 +87,6 @@ export function matchingRule(document: PolicyDocument, item: Pick<WaitingItem, '
   );
 }
 
-/** Expands `person:<name>` entries into that person's identities (unknown names stay as they are, matching nobody). */
-function expandApprovers(approvers: readonly string[], people: PeopleMap): string[] {
-  return approvers.flatMap((entry) =>
-    entry.startsWith('person:') ? [...(people[entry.slice('person:'.length)] ?? [entry])] : [entry],
-  );
-}
-
 /**
  * The waiting item with the policy applied: what the request says wins (the workflow's author chose it); otherwise
  * the first matching rule of the policy file; otherwise nobody may approve and the approval expires.
@@ -101,7 +94,9 @@ function expandApprovers(approvers: readonly string[], people: PeopleMap): strin
 export function applyPolicy(item: WaitingItem, document: PolicyDocument): WaitingItem & { requiredRejections: number } {
   const rule = matchingRule(document, item);
   const requested = item.approvers !== undefined && item.approvers.length > 0;
-  const approvers = requested ? (item.approvers as string[]) : expandApprovers(rule?.approvers ?? [], document.people);
+  // `person:<name>` entries stay as they are: every identity of that person matches them (personOf), and the quorum
+  // reads "1 of 2 people", not "1 of 6 identities".
+  const approvers = requested ? (item.approvers as string[]) : [...(rule?.approvers ?? [])];
   return {
     ...item,
     approvers,

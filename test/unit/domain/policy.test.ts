@@ -85,9 +85,9 @@ describe('matchingRule / applyPolicy', () => {
     expect(matchingRule({ people, rules: [] }, imageItem('x'))).toBeUndefined();
   });
 
-  it("expands person:<name> and takes the rule's quorum, rejections and deadline", () => {
+  it("keeps person:<name> entries (one per person) and takes the rule's quorum, rejections and deadline", () => {
     expect(applyPolicy(imageItem('base'), policy)).toMatchObject({
-      approvers: ['email:alice@example.com', 'slack:U024BE7LH', 'email:bob@example.com', 'email:carol@example.com'],
+      approvers: ['person:alice', 'person:bob', 'email:carol@example.com'],
       requiredApprovals: 2,
       requiredRejections: 2,
       timeoutSeconds: 3600,
@@ -108,6 +108,16 @@ describe('matchingRule / applyPolicy', () => {
 });
 
 describe('assertMayVote', () => {
+  it('accepts any identity of a person the allow-list names as person:<name>', () => {
+    const byPerson = approval({ approvers: ['person:alice'] });
+    expect(() =>
+      assertMayVote(byPerson, { approver: 'slack:U024BE7LH', decision: 'approve' }, people, now),
+    ).not.toThrow();
+    expect(() =>
+      assertMayVote(byPerson, { approver: 'email:bob@example.com', decision: 'approve' }, people, now),
+    ).toThrow(NotAnApproverError);
+  });
+
   it('accepts an approver under any of their identities', () => {
     expect(() =>
       assertMayVote(approval(), { approver: 'slack:U024BE7LH', decision: 'approve' }, people, now),
