@@ -6,7 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { notifyApprovers, remindApprovers } from '../shared/app/notifyApprovers';
+import { followUpApprovers, notifyApprovers } from '../shared/app/notifyApprovers';
 import { APPROVAL_ID_PATTERN } from '../shared/domain/approval';
 import { logger } from '../shared/runtime/logger';
 import { logRejectedEvents } from '../shared/runtime/logRejectedEvents';
@@ -26,6 +26,6 @@ export const handler = middy()
   .handler(async (event: unknown) => {
     const envelope = parseEvent(approvalEventSchema, event, undefined, 'Greenlight approval event');
     return envelope['detail-type'] === 'Approval Reminder Due'
-      ? remindApprovers(dependencies, envelope.detail.approvalId)
+      ? followUpApprovers(dependencies, envelope.detail.approvalId)
       : notifyApprovers(dependencies, envelope.detail.approvalId);
   });

@@ -14,15 +14,18 @@ export interface LifecycleDependencies extends DecideDependencies {
   probes: Readonly<Record<Approval['source'], SourceProbe>>;
   /** Pending approvals older than this are re-checked against their source. */
   recheckAfterSeconds: number;
-  /** Pending approvals older than this get a reminder (notify decides how often). */
-  remindAfterSeconds: number;
+  /**
+   * Pending approvals older than this are followed up by the notifier: deliveries that failed or were never started
+   * (a lost "Approval Opened" event) are made good, and approvers are reminded when a reminder is due.
+   */
+  followUpAfterSeconds: number;
 }
 
 export interface SweepSummary {
   expired: number;
   cancelled: number;
   finished: number;
-  reminded: number;
+  followedUp: number;
   unchanged: number;
 }
 
@@ -62,14 +65,14 @@ async function* openApprovals(deps: DecideDependencies, status: OpenStatus): Asy
 }
 
 /**
- * The schedule's sweep. `remind` publishes a reminder for an approval; the notifier decides whether one is due.
+ * The schedule's sweep. `followUp` asks the notifier to follow an approval up (it decides what, if anything, to send).
  * Errors on one approval are logged and do not stop the others.
  */
 export async function sweepOpenApprovals(
   deps: LifecycleDependencies,
-  remind: (approval: Approval) => Promise<void>,
+  followUp: (approval: Approval) => Promise<void>,
 ): Promise<SweepSummary> {
-  const summary: SweepSummary = { expired: 0, cancelled: 0, finished: 0, reminded: 0, unchanged: 0 };
+  const summary: SweepSummary = { expired: 0, cancelled: 0, finished: 0, followedUp: 0, unchanged: 0 };
   const now = deps.clock.now();
   const ageSeconds = (approval: Approval) => (now.getTime() - Date.parse(approval.createdAt)) / 1000;
 
@@ -86,9 +89,9 @@ export async function sweepOpenApprovals(
           return cancelApproval(deps, approval, `the workflow no longer waits (${state.status})`);
         }
       }
-      if (ageSeconds(approval) >= deps.remindAfterSeconds) {
-        await remind(approval);
-        summary.reminded += 1;
+      if (ageSeconds(approval) >= deps.followUpAfterSeconds) {
+        await followUp(approval);
+        summary.followedUp += 1;
       }
       return approval;
     });

@@ -27,6 +27,8 @@ export interface NotifyDependencies {
   region: string;
   clock: Clock;
   log: Log;
+  /** Pending approvals older than this get reminders. */
+  remindAfterSeconds: number;
   /** The least time between two reminders of one approval. */
   reminderIntervalSeconds: number;
 }
@@ -172,13 +174,30 @@ async function withDeliveryState(
 }
 
 /**
- * A reminder for an approval that waits for long: a reply in its Slack thread and the e-mail again, at most once per
- * reminder interval (the schedule may ask more often). Best effort: a failure is logged, the next sweep tries again.
+ * The schedule's follow-up of a pending approval: first every delivery is made good (a lost "Approval Opened" event, a
+ * Slack message or e-mail still `retrying`), then, once it has waited `remindAfterSeconds`, a reminder — a reply in its
+ * Slack thread and the e-mail again, at most once per reminder interval. Best effort: what fails is logged and the
+ * next sweep tries again.
  */
-export async function remindApprovers(deps: NotifyDependencies, approvalId: string): Promise<{ reminded: boolean }> {
+export async function followUpApprovers(
+  deps: NotifyDependencies,
+  approvalId: string,
+): Promise<{ delivered: NotifyOutcome | 'retrying'; reminded: boolean }> {
+  let delivered: NotifyOutcome | 'retrying';
+  try {
+    delivered = await notifyApprovers(deps, approvalId);
+  } catch (error) {
+    if (!(error instanceof NotificationUnavailableError)) throw error;
+    delivered = 'retrying';
+  }
+  return { delivered, reminded: (await remindApprovers(deps, approvalId)).reminded };
+}
+
+async function remindApprovers(deps: NotifyDependencies, approvalId: string): Promise<{ reminded: boolean }> {
   const approval = await deps.approvals.get(approvalId);
   if (approval?.status !== 'pending') return { reminded: false };
   const now = deps.clock.now();
+  if (now.getTime() - Date.parse(approval.createdAt) < deps.remindAfterSeconds * 1000) return { reminded: false };
   let reminded = false;
   await withDeliveryState(deps, approvalId, async (state) => {
     const last = state.lastRemindedAt ? Date.parse(state.lastRemindedAt) : 0;

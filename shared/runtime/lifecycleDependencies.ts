@@ -11,6 +11,6 @@ export function createLifecycleDependencies(): LifecycleDependencies {
     ...createDecisionDependencies(clients),
     probes: createSourceProbes(clients),
     recheckAfterSeconds: Number(process.env.RECHECK_AFTER_SECONDS ?? HOUR),
-    remindAfterSeconds: Number(process.env.REMIND_AFTER_SECONDS ?? 4 * HOUR),
+    followUpAfterSeconds: Number(process.env.FOLLOW_UP_AFTER_SECONDS ?? 5 * 60),
   };
 }

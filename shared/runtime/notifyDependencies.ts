@@ -39,6 +39,7 @@ export function createNotifyDependencies(): NotifyDependencies {
     region: process.env.AWS_REGION ?? 'us-east-1',
     clock: systemClock,
     log: logger,
+    remindAfterSeconds: Number(process.env.REMIND_AFTER_SECONDS ?? 4 * 60 * 60),
     reminderIntervalSeconds: Number(process.env.REMINDER_INTERVAL_SECONDS ?? 4 * 60 * 60),
   };
 }

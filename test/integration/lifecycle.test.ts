@@ -18,6 +18,7 @@ let harness: DecisionHarness;
 beforeAll(async () => {
   process.env.LOG_LEVEL = 'SILENT';
   process.env.RECHECK_AFTER_SECONDS = '0'; // re-check every pending approval on every sweep
+  process.env.FOLLOW_UP_AFTER_SECONDS = '0'; // follow every pending approval up on every sweep
   process.env.REMIND_AFTER_SECONDS = '0';
   process.env.REMINDER_INTERVAL_SECONDS = '3600';
   stack = await startLocalStack();
@@ -176,6 +177,26 @@ describe('interrupted answers', () => {
     // Assess
     expect((await stack.store.get(workflow.approvalId))?.status).toBe('approved');
     expect(harness.answerCalls(workflow)).toHaveLength(1);
+  });
+});
+
+describe('follow-ups', () => {
+  it('an approval whose "Approval Opened" announcement was lost still gets its Slack message and e-mails', async () => {
+    // Prepare: EventBridge refuses the announcement (every SDK attempt), so notify never hears of the approval
+    stack.standins.failNext('eventbridge', 'PutEvents', { status: 500, times: 3 });
+    const workflow = await harness.openWaiting('imagebuilder');
+    expect(harness.slackMessageOf(workflow.approvalId)).toBeUndefined();
+    // Act
+    await stack.sweep();
+    // Assess
+    expect(harness.slackMessageOf(workflow.approvalId)?.updates).toBe(0);
+    const emails = stack.standins.ses.sentEmails().filter((email) => (email.text ?? '').includes(workflow.approvalId));
+    expect(
+      emails
+        .filter((email) => !email.subject.startsWith('[Reminder]'))
+        .map((email) => email.to[0])
+        .sort(),
+    ).toEqual(['alice@example.com', 'carol@example.com']);
   });
 });
 
