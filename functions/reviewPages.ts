@@ -17,6 +17,7 @@ import { createDecisionDependencies } from '../shared/runtime/decisionDependenci
 import { RouteNotFoundError } from '../shared/runtime/errors';
 import { htmlErrorPages } from '../shared/runtime/httpErrorMiddlewares';
 import { assertBodyWithin, parseFormBody, parseWith } from '../shared/runtime/httpRequest';
+import { decisionStatusCode } from '../shared/runtime/httpResponses';
 import { logger } from '../shared/runtime/logger';
 import { reviewLinkKeys } from '../shared/runtime/secrets';
 
@@ -88,7 +89,7 @@ const routes = [
       return renderDecisionResultPage({
         approval: toPublicApproval(approval),
         message: messages[approval.status] ?? `The approval is ${approval.status}.`,
-        statusCode: approval.status === 'failed' ? 409 : approval.status === 'resuming' ? 202 : 200,
+        statusCode: decisionStatusCode(approval),
       });
     },
   },

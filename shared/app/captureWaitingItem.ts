@@ -8,6 +8,7 @@ import { applyPolicy, type PolicyDocument } from '../domain/policy';
 import { MalformedEventError } from '../sources/errors';
 import type { WaitingSource } from '../sources/waitingSource';
 import type { ApprovalStore } from '../store/approvalStore';
+import { publishSafely } from './approvalWrites';
 import type { ApprovalEventPublisher, Clock, Log } from './ports';
 
 export interface CaptureDependencies {
@@ -48,16 +49,6 @@ export async function captureWaitingItem(deps: CaptureDependencies, event: unkno
     source: approval.source,
     workflowRef: approval.workflowRef,
   });
-  if (created) {
-    try {
-      await deps.events.publish('Approval Opened', approval);
-    } catch (error) {
-      // The approval is stored; a lost announcement must not make EventBridge redeliver (and dedupe) the event.
-      deps.log.error('could not publish Approval Opened', {
-        approvalId: approval.id,
-        errorName: error instanceof Error ? error.name : 'unknown',
-      });
-    }
-  }
+  if (created) await publishSafely(deps, 'Approval Opened', approval);
   return { outcome: created ? 'created' : 'duplicate', approvalId: approval.id };
 }

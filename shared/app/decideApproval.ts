@@ -16,6 +16,7 @@ import { SourceUnavailableError } from '../sources/errors';
 import type { SourceResumer } from '../sources/sourceResumer';
 import type { ApprovalStore } from '../store/approvalStore';
 import { ApprovalVersionConflictError } from '../store/errors';
+import { publishSafely, writeOrLatest } from './approvalWrites';
 import type { ApprovalEventPublisher, Clock, Log } from './ports';
 
 export interface DecideDependencies {
@@ -60,7 +61,7 @@ function leaseUntil(deps: DecideDependencies, now: Date): string {
   return new Date(now.getTime() + (deps.resumeLeaseSeconds ?? DEFAULT_RESUME_LEASE_SECONDS) * 1000).toISOString();
 }
 
-/** The approval after this request's vote, when the request repeats a vote already recorded. */
+/** Whether the request repeats a vote already recorded (same Idempotency-Key, or same person and decision). */
 function findReplay(approval: Approval, request: DecisionRequest, people: PeopleMap): boolean {
   const hash = decisionRequestHash(request);
   if (request.idempotencyKey !== undefined) {
@@ -141,12 +142,8 @@ export async function expireApproval(deps: DecideDependencies, approval: Approva
   const now = deps.clock.now();
   if (approval.status !== 'pending' || !isPastDeadline(approval, now)) return approval;
   const resuming = { ...startResuming(approval, 'expired', deps, now), version: approval.version + 1 };
-  try {
-    await deps.store.update(resuming);
-  } catch (error) {
-    if (error instanceof ApprovalVersionConflictError) return (await deps.store.get(approval.id)) ?? approval;
-    throw error;
-  }
+  const write = await writeOrLatest(deps.store, resuming, approval);
+  if (!write.written) return write.approval;
   deps.log.info('approval expired', { approvalId: approval.id });
   return resumeWorkflow(deps, resuming);
 }
@@ -169,12 +166,8 @@ export async function finishInterruptedResume(deps: DecideDependencies, approval
     resumeAttempts: (approval.resumeAttempts ?? 1) + 1,
     resumeLeaseUntil: leaseUntil(deps, now),
   };
-  try {
-    await deps.store.update(claimed);
-  } catch (error) {
-    if (error instanceof ApprovalVersionConflictError) return (await deps.store.get(approval.id)) ?? approval;
-    throw error;
-  }
+  const claim = await writeOrLatest(deps.store, claimed, approval);
+  if (!claim.written) return claim.approval;
   deps.log.info('finishing an interrupted resume', { approvalId: approval.id, attempt: claimed.resumeAttempts });
   return resumeWorkflow(deps, claimed);
 }
@@ -237,31 +230,10 @@ async function resumeWorkflow(deps: DecideDependencies, approval: Approval): Pro
     closed = { ...transition(approval, 'failed', { at: now, reason: result.reason }), closedReason: result.reason };
   }
   const { resumeLeaseUntil: _lease, ...withoutLease } = closed;
-  try {
-    await deps.store.update(withoutLease);
-  } catch (error) {
-    if (error instanceof ApprovalVersionConflictError) return (await deps.store.get(approval.id)) ?? closed;
-    throw error;
-  }
+  const write = await writeOrLatest(deps.store, withoutLease, closed);
+  if (!write.written) return write.approval;
   deps.log.info('approval closed', { approvalId: approval.id, status: withoutLease.status });
   const decided = withoutLease.status === 'approved' || withoutLease.status === 'rejected';
   await publishSafely(deps, decided ? 'Approval Decided' : 'Approval Closed', withoutLease);
   return withoutLease;
-}
-
-/** Outbound events must never undo or block a decision already recorded. */
-async function publishSafely(
-  deps: DecideDependencies,
-  type: Parameters<ApprovalEventPublisher['publish']>[0],
-  approval: Approval,
-) {
-  try {
-    await deps.events.publish(type, approval);
-  } catch (error) {
-    deps.log.error('could not publish an outbound event', {
-      approvalId: approval.id,
-      type,
-      errorName: error instanceof Error ? error.name : 'unknown',
-    });
-  }
 }

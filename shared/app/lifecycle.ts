@@ -7,7 +7,7 @@ import { type Approval, isPastDeadline, type OpenStatus } from '../domain/approv
 import { transition } from '../domain/approvalStateMachine';
 import type { SourceProbe } from '../sources/sourceProbes';
 import type { WorkflowEnded } from '../sources/workflowEndings';
-import { ApprovalVersionConflictError } from '../store/errors';
+import { publishSafely, writeOrLatest } from './approvalWrites';
 import { type DecideDependencies, expireApproval, finishInterruptedResume } from './decideApproval';
 
 export interface LifecycleDependencies extends DecideDependencies {
@@ -33,18 +33,10 @@ export interface SweepSummary {
 export async function cancelApproval(deps: DecideDependencies, approval: Approval, reason: string): Promise<Approval> {
   if (approval.status !== 'pending') return approval;
   const cancelled = { ...transition(approval, 'cancelled', { at: deps.clock.now(), reason }), closedReason: reason };
-  try {
-    await deps.store.update(cancelled);
-  } catch (error) {
-    if (error instanceof ApprovalVersionConflictError) return (await deps.store.get(approval.id)) ?? approval;
-    throw error;
-  }
+  const write = await writeOrLatest(deps.store, cancelled, approval);
+  if (!write.written) return write.approval;
   deps.log.info('approval cancelled', { approvalId: approval.id, reason });
-  try {
-    await deps.events.publish('Approval Closed', cancelled);
-  } catch (error) {
-    deps.log.error('could not publish Approval Closed', { approvalId: approval.id, errorName: (error as Error).name });
-  }
+  await publishSafely(deps, 'Approval Closed', cancelled);
   return cancelled;
 }
 

@@ -9,8 +9,15 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
  * What a decision request gets back: 200 with the approval (vote recorded, or decided and answered), 202 while the
  * answer to the workflow is still being delivered, 409 `workflow_not_waiting` when the source refused it for good.
  */
+/** 409 when the source refused the answer for good, 202 while it is still being delivered, otherwise 200. */
+export function decisionStatusCode(approval: Pick<Approval, 'status'>): 200 | 202 | 409 {
+  if (approval.status === 'failed') return 409;
+  return approval.status === 'resuming' ? 202 : 200;
+}
+
 export function decisionResponse(approval: Approval): APIGatewayProxyStructuredResultV2 {
-  if (approval.status === 'failed') {
+  const statusCode = decisionStatusCode(approval);
+  if (statusCode === 409) {
     return jsonResponse(409, {
       error: {
         code: 'workflow_not_waiting',
@@ -18,5 +25,5 @@ export function decisionResponse(approval: Approval): APIGatewayProxyStructuredR
       },
     });
   }
-  return jsonResponse(approval.status === 'resuming' ? 202 : 200, toPublicApproval(approval));
+  return jsonResponse(statusCode, toPublicApproval(approval));
 }

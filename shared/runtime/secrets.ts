@@ -18,7 +18,8 @@ export class InvalidSecretParameterError extends Error {
   }
 }
 
-async function readSecureParameter(parameterName: string): Promise<string> {
+/** A SecureString parameter, decrypted and cached; an empty one is a configuration error. */
+export async function readSecureParameter(parameterName: string): Promise<string> {
   const value = await getParameter(parameterName, { decrypt: true, maxAge: CACHE_SECONDS });
   if (typeof value !== 'string' || value === '') throw new InvalidSecretParameterError(parameterName, 'is empty');
   return value;
