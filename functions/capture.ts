@@ -4,28 +4,33 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import { captureWaitingItem } from '../shared/app/captureWaitingItem';
 import { systemClock } from '../shared/app/ports';
 import { EventBridgeApprovalEvents } from '../shared/channels/eventBridgeApprovalEvents';
 import { createDocumentClient } from '../shared/runtime/createDocumentClient';
+import { createSourceClients } from '../shared/runtime/decisionDependencies';
 import { requireEnv } from '../shared/runtime/environment';
 import { logger } from '../shared/runtime/logger';
 import { logRejectedEvents } from '../shared/runtime/logRejectedEvents';
 import { policyDocument } from '../shared/runtime/policy';
+import { createSourceResumers } from '../shared/sources/sourceResumers';
 import { createWaitingSources } from '../shared/sources/waitingSources';
 import { DynamoApprovalStore } from '../shared/store/dynamoApprovalStore';
+
+// SSM to read a waiting aws:approve step; every source's answer call only to refuse a wait nobody may decide.
+const clients = createSourceClients();
 
 const dependencies = {
   store: new DynamoApprovalStore(createDocumentClient(), requireEnv('APPROVALS_TABLE_NAME')),
   sources: createWaitingSources(
-    { ssm: new SSMClient({}) },
+    { ssm: clients.ssm },
     process.env.GREENLIGHT_ROLE_ARN ? { ownRoleArn: process.env.GREENLIGHT_ROLE_ARN } : {},
   ),
   clock: systemClock,
   log: logger,
   policy: policyDocument,
+  refusers: createSourceResumers(clients),
   events: new EventBridgeApprovalEvents(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
 };
 

@@ -5,10 +5,10 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { applyDecisionEvent } from '../shared/app/applyDecisionEvent';
 import { APPROVAL_ID_PATTERN } from '../shared/domain/approval';
+import { identitySchema } from '../shared/domain/identitySchema';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { logger } from '../shared/runtime/logger';
 import { logRejectedEvents } from '../shared/runtime/logRejectedEvents';
-import { identitySchema } from '../shared/sources/approvalRequestSchema';
 import { parseEvent } from '../shared/sources/parseEvent';
 
 const dependencies = createDecisionDependencies();

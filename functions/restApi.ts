@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { decideApproval } from '../shared/app/decideApproval';
 import { APPROVAL_ID_PATTERN, toPublicApproval } from '../shared/domain/approval';
 import { ApprovalNotFoundError } from '../shared/domain/errors';
+import { identitySchema } from '../shared/domain/identitySchema';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { RouteNotFoundError } from '../shared/runtime/errors';
 import { jsonErrorResponses } from '../shared/runtime/httpErrorMiddlewares';
@@ -19,7 +20,6 @@ import { decisionResponse, jsonResponse } from '../shared/runtime/httpResponses'
 import { logger } from '../shared/runtime/logger';
 import { requireRestSignature } from '../shared/runtime/requireRestSignature';
 import { restSigningSecrets } from '../shared/runtime/secrets';
-import { identitySchema } from '../shared/sources/approvalRequestSchema';
 
 const dependencies = createDecisionDependencies();
 export const MAX_BODY_BYTES = 64 * 1024;

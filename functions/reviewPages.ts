@@ -1,6 +1,7 @@
 /**
  * Review links from Slack and email. GET renders the review page and never decides (mail scanners pre-fetch links);
- * only the page's POST records a decision, as the identity the link was issued to.
+ * only the page's POST records a decision, as the identity the link was issued to, and only when the browser shows it
+ * was posted by that page (`Origin` = the public base URL's origin, or `Sec-Fetch-Site: same-origin`).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -11,6 +12,7 @@ import { z } from 'zod';
 import { decideApproval } from '../shared/app/decideApproval';
 import { verifyReviewLinkToken } from '../shared/channels/reviewLinks';
 import { consoleLinksFor, renderDecisionResultPage, renderReviewPage } from '../shared/channels/reviewPages';
+import { assertPostedFromReviewPage } from '../shared/channels/reviewPostOrigin';
 import { APPROVAL_ID_PATTERN, toPublicApproval } from '../shared/domain/approval';
 import { ApprovalNotFoundError } from '../shared/domain/errors';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
@@ -24,6 +26,8 @@ import { reviewLinkKeys } from '../shared/runtime/secrets';
 const dependencies = createDecisionDependencies();
 const MAX_BODY_BYTES = 64 * 1024;
 const region = process.env.AWS_REGION ?? 'us-east-1';
+/** Where the review pages are served (the HTTP API's endpoint, as in the links notify sends). */
+const publicBaseUrl = process.env.PUBLIC_BASE_URL || undefined;
 
 const linkQuery = z.object({ t: z.string().min(1).max(2048) });
 const decisionForm = z.object({
@@ -69,6 +73,7 @@ const routes = [
     method: 'POST' as const,
     path: '/review/{id}',
     handler: async (event: APIGatewayProxyEventV2) => {
+      assertPostedFromReviewPage(event.headers ?? {}, publicBaseUrl);
       assertBodyWithin(event, MAX_BODY_BYTES);
       const form = parseFormBody(event, decisionForm);
       const { approvalId, approver } = await reviewerOf(event, form.t);

@@ -1,6 +1,8 @@
 /**
- * Slack interactivity (buttons and the comment modal): verifies X-Slack-Signature, then applies the interaction
- * through the decide use case and answers Slack at once (200; modal errors as `response_action: errors`).
+ * Slack interactivity (buttons and the comment modal): verifies X-Slack-Signature and that the payload comes from the
+ * configured workspace and app (`team.id` = SLACK_TEAM_ID, `api_app_id` = SLACK_APP_ID, each when set; refused as a
+ * bad signature, 401), then applies the interaction through the decide use case and answers Slack at once (200; modal
+ * errors as `response_action: errors`).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -9,7 +11,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { applySlackInteraction, type SlackInteraction } from '../shared/app/applySlackInteraction';
 import { WebApiSlackNotifier } from '../shared/channels/slackNotifier';
-import { verifySlackSignature } from '../shared/channels/slackSignature';
+import { verifySlackOrigin, verifySlackSignature } from '../shared/channels/slackSignature';
 import { APPROVAL_ID_PATTERN } from '../shared/domain/approval';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { MalformedJsonError } from '../shared/runtime/errors';
@@ -17,7 +19,7 @@ import { jsonErrorResponses } from '../shared/runtime/httpErrorMiddlewares';
 import { assertBodyWithin, parseFormBody, parseWith, rawBody } from '../shared/runtime/httpRequest';
 import { jsonResponse } from '../shared/runtime/httpResponses';
 import { logger } from '../shared/runtime/logger';
-import { slackClient, slackSigningSecret } from '../shared/runtime/slack';
+import { slackClient, slackOrigin, slackSigningSecret } from '../shared/runtime/slack';
 
 const dependencies = { ...createDecisionDependencies(), slack: new WebApiSlackNotifier(slackClient) };
 const MAX_BODY_BYTES = 64 * 1024;
@@ -101,6 +103,7 @@ export const handler = middy<APIGatewayProxyEventV2>()
     } catch (error) {
       throw new MalformedJsonError({ cause: error });
     }
+    verifySlackOrigin(slackOrigin(), parsed);
     const reply = await applySlackInteraction(
       dependencies,
       toInteraction(parseWith(interactionPayload, parsed, ['payload'])),

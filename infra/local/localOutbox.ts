@@ -14,6 +14,9 @@ export interface OutboxSources {
   slack: SlackStandin;
   standins: AwsStandins;
   slackSigningSecret: string;
+  /** The workspace and app a button press comes from, as Slack says in `team.id` / `api_app_id`. */
+  slackTeamId: string;
+  slackAppId: string;
 }
 
 /** Slack users to act as: every person's Slack id from the policy's people map, and a stranger. */
@@ -24,6 +27,11 @@ export function slackUsers(): Array<{ id: string; label: string }> {
       .map((identity) => ({ id: identity.slice(6), label: name })),
   );
   return [...people, { id: 'U0STRANGER', label: 'a stranger (not an approver)' }];
+}
+
+/** Plain text (a `plain_text` object or a rich-text `text` element) to HTML: shown as it is, line breaks kept. */
+function plainToHtml(text: string): string {
+  return escapeHtml(text).replace(/\n/g, '<br>');
 }
 
 /** Slack mrkdwn to HTML: entities undone, then escaped, with `<url|label>` links kept as links. */
@@ -42,11 +50,72 @@ function mrkdwnToHtml(text: string): string {
   return parts.join('').replace(/\n/g, '<br>');
 }
 
+/** A text object (or anything holding one in `text`): plain_text shown as it is, mrkdwn converted. */
 function textOf(element: unknown): string {
-  const { text } = (element ?? {}) as { text?: unknown };
-  if (typeof text === 'string') return mrkdwnToHtml(text);
+  const { type, text } = (element ?? {}) as { type?: unknown; text?: unknown };
+  if (typeof text === 'string') return type === 'plain_text' ? plainToHtml(text) : mrkdwnToHtml(text);
   if (typeof text === 'object' && text !== null) return textOf(text);
   return '';
+}
+
+type RichElement = {
+  type: string;
+  text?: string;
+  url?: string;
+  user_id?: string;
+  name?: string;
+  style?: { bold?: boolean; italic?: boolean; strike?: boolean; code?: boolean };
+  elements?: RichElement[];
+};
+
+/** The emoji Greenlight's messages use, as characters. */
+const EMOJI: Record<string, string> = {
+  white_check_mark: '✅',
+  x: '❌',
+  alarm_clock: '⏰',
+  no_entry_sign: '🚫',
+  warning: '⚠️',
+  hourglass_flowing_sand: '⏳',
+  information_source: 'ℹ️',
+};
+
+function styled(html: string, style: RichElement['style']): string {
+  let result = html;
+  if (style?.code) result = `<code>${result}</code>`;
+  if (style?.strike) result = `<s>${result}</s>`;
+  if (style?.italic) result = `<em>${result}</em>`;
+  if (style?.bold) result = `<strong>${result}</strong>`;
+  return result;
+}
+
+/** A rich-text element to HTML: text stays text, links are links (http and https only), mentions show the user id. */
+function richToHtml(element: RichElement): string {
+  const inner = () => (element.elements ?? []).map(richToHtml).join('');
+  switch (element.type) {
+    case 'rich_text':
+      return `<div class="rich">${inner()}</div>`;
+    case 'rich_text_section':
+      return `<p>${inner()}</p>`;
+    case 'rich_text_list':
+      return `<ul>${(element.elements ?? []).map((item) => `<li>${(item.elements ?? []).map(richToHtml).join('')}</li>`).join('')}</ul>`;
+    case 'rich_text_quote':
+      return `<blockquote>${inner()}</blockquote>`;
+    case 'rich_text_preformatted':
+      return `<pre>${inner()}</pre>`;
+    case 'text':
+      return styled(plainToHtml(element.text ?? ''), element.style);
+    case 'link': {
+      const url = safeHttpUrl(element.url ?? '');
+      const label = styled(plainToHtml(element.text || element.url || ''), element.style);
+      return url ? `<a href="${escapeHtml(url)}">${label}</a>` : label;
+    }
+    case 'user':
+      return `<span class="mention">@${escapeHtml(element.user_id ?? '')}</span>`;
+    case 'emoji':
+      return EMOJI[element.name ?? ''] ?? `:${escapeHtml(element.name ?? '')}:`;
+    default:
+      return '';
+  }
 }
 
 function userSelect(): string {
@@ -82,6 +151,7 @@ function renderBlocks(blocks: unknown[], message: { channel: string; ts: string 
       if (block.type === 'divider') return '<hr>';
       if (block.type === 'actions') return renderActions(block, message);
       if (block.type === 'context') return `<p class="context">${(block.elements ?? []).map(textOf).join(' · ')}</p>`;
+      if (block.type === 'rich_text') return richToHtml(block as unknown as RichElement);
       const fields = (block.fields ?? []).map((field) => `<li>${textOf(field)}</li>`).join('');
       return `${block.text ? `<p>${textOf(block)}</p>` : ''}${fields ? `<ul class="fields">${fields}</ul>` : ''}`;
     })
@@ -122,7 +192,8 @@ ${renderBlocks(message.blocks ?? [], message)}</article>`,
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Greenlight outbox (local)</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}article{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
 .meta{color:#666;font-size:.85rem}.notice{background:#eef;padding:.5rem}.actions form{display:inline-block;margin:.25rem .5rem .25rem 0}
-.modal textarea{display:block;width:30rem}pre{white-space:pre-wrap}</style></head><body>
+.modal textarea{display:block;width:30rem}pre{white-space:pre-wrap}.rich p{margin:.4rem 0}.mention{color:#1264a3}
+blockquote{border-left:3px solid #ccc;margin:.25rem 0;padding-left:.5rem}</style></head><body>
 <h1>Outbox — what Greenlight sent</h1><p><a href="/">open approvals</a> · <a href="/local/outbox">refresh</a></p>
 ${notice ? `<p class="notice">${escapeHtml(notice)}</p>` : ''}
 <h2>Slack (${messages.length})</h2>${messages.join('\n') || '<p>none yet</p>'}
@@ -132,12 +203,14 @@ ${notice ? `<p class="notice">${escapeHtml(notice)}</p>` : ''}
 }
 
 /** The interaction payload Slack would send for this outbox form. */
-function interactionPayload(form: URLSearchParams): Record<string, unknown> {
-  const user = { id: form.get('user') ?? 'U0STRANGER' };
+function interactionPayload(sources: OutboxSources, form: URLSearchParams): Record<string, unknown> {
+  const user = { id: form.get('user') ?? 'U0STRANGER', team_id: sources.slackTeamId };
   const approvalId = form.get('approvalId') ?? '';
+  const origin = { team: { id: sources.slackTeamId, domain: 'greenlight-local' }, api_app_id: sources.slackAppId };
   if (form.get('kind') === 'view_submission') {
     return {
       type: 'view_submission',
+      ...origin,
       user,
       view: {
         callback_id: 'greenlight.comment',
@@ -153,6 +226,7 @@ function interactionPayload(form: URLSearchParams): Record<string, unknown> {
   }
   return {
     type: 'block_actions',
+    ...origin,
     user,
     trigger_id: randomUUID(),
     channel: { id: form.get('channel') ?? '' },
@@ -161,13 +235,16 @@ function interactionPayload(form: URLSearchParams): Record<string, unknown> {
   };
 }
 
-/** Sends the form's interaction to /slack/interactions, signed as Slack signs it; returns a line for the page. */
+/**
+ * Sends the form's interaction to /slack/interactions as Slack would: from the configured workspace and app, signed
+ * with the signing secret. Returns a line for the page.
+ */
 export async function sendOutboxInteraction(
   sources: OutboxSources,
   httpUrl: string,
   form: URLSearchParams,
 ): Promise<string> {
-  const body = new URLSearchParams({ payload: JSON.stringify(interactionPayload(form)) }).toString();
+  const body = new URLSearchParams({ payload: JSON.stringify(interactionPayload(sources, form)) }).toString();
   const timestamp = Math.floor(Date.now() / 1000);
   const response = await fetch(`${httpUrl}/slack/interactions`, {
     method: 'POST',

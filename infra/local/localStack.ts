@@ -26,6 +26,9 @@ export const REVIEW_LINK_KEYS_PARAMETER = '/greenlight/local/review-link-keys';
 export const SLACK_BOT_TOKEN_PARAMETER = '/greenlight/local/slack-bot-token';
 export const SLACK_SIGNING_SECRET_PARAMETER = '/greenlight/local/slack-signing-secret';
 export const LOCAL_EMAIL_FROM = 'approvals@greenlight.example';
+/** The Slack workspace and app the local stack's interactions come from (SLACK_TEAM_ID / SLACK_APP_ID). */
+export const LOCAL_SLACK_TEAM_ID = 'T0GREENLIT';
+export const LOCAL_SLACK_APP_ID = 'A0GREENLIT';
 
 export interface LocalStackOptions {
   /** Folder for the DynamoDB data, the stand-ins' state and dead letters; in memory when absent. */
@@ -44,6 +47,9 @@ export interface LocalStack {
   standins: AwsStandins;
   slack: SlackStandin;
   slackSigningSecret: string;
+  /** The workspace and app Slack interactions must come from here (`team.id`, `api_app_id`). */
+  slackTeamId: string;
+  slackAppId: string;
   store: DynamoApprovalStore;
   functions: LocalFunctions;
   restSigningSecret: string;
@@ -75,6 +81,9 @@ function configureEnvironment(dynamoEndpoint: string, standinsUrl: string): void
     REVIEW_LINK_KEYS_PARAMETER,
     SLACK_BOT_TOKEN_PARAMETER,
     SLACK_SIGNING_SECRET_PARAMETER,
+    // Interactions from another workspace or app are refused, as on AWS once these are set.
+    SLACK_TEAM_ID: LOCAL_SLACK_TEAM_ID,
+    SLACK_APP_ID: LOCAL_SLACK_APP_ID,
     EMAIL_FROM_ADDRESS: LOCAL_EMAIL_FROM,
     // The role the sample runbook lists among its approvers so that Greenlight may signal it.
     GREENLIGHT_ROLE_ARN: `arn:aws:iam::${LOCAL_ACCOUNT}:role/greenlight-resume`,
@@ -175,9 +184,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     store,
     publish,
     functions,
-    outbox: { slack, standins, slackSigningSecret: secrets.slackSigningSecret },
+    outbox: {
+      slack,
+      standins,
+      slackSigningSecret: secrets.slackSigningSecret,
+      slackTeamId: LOCAL_SLACK_TEAM_ID,
+      slackAppId: LOCAL_SLACK_APP_ID,
+    },
   });
-  // Links in notifications point at this server, as they point at the HTTP API on AWS.
+  // Links in notifications point at this server, as they point at the HTTP API on AWS; and the review pages accept a
+  // decision only when the browser posted it from this origin (set before any function is first loaded).
   process.env.PUBLIC_BASE_URL = http.url;
 
   const sweep = options.sweepEverySeconds
@@ -191,6 +207,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     standins,
     slack,
     slackSigningSecret: secrets.slackSigningSecret,
+    slackTeamId: LOCAL_SLACK_TEAM_ID,
+    slackAppId: LOCAL_SLACK_APP_ID,
     store,
     functions,
     publish,

@@ -5,17 +5,24 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PublicApproval } from '../../shared/domain/approval';
+import { policyDocument } from '../../shared/runtime/policy';
 import { listOpenApprovals } from './localHttpServer';
 import { startLocalStack } from './localStack';
 import { seedWaitingWorkflows } from './seedWaitingWorkflows';
 
 const port = (variable: string, fallback: number) => Number(process.env[variable] ?? fallback);
 
-/** A person to review as: an e-mail or Slack identity first (SSM lists Greenlight's own role among its approvers). */
+/**
+ * An identity to review as: a `person:<name>` entry (the policy's usual form) stands for that person's e-mail; else
+ * an e-mail or Slack identity first (SSM lists Greenlight's own role among its approvers).
+ */
 function reviewerOf(approval: PublicApproval): string | undefined {
+  const identities = approval.approvers.flatMap((entry) =>
+    entry.startsWith('person:') ? (policyDocument.people[entry.slice('person:'.length)] ?? []) : [entry],
+  );
   return (
-    approval.approvers.find((identity) => identity.startsWith('email:') || identity.startsWith('slack:')) ??
-    approval.approvers.find((identity) => !identity.includes(':role/'))
+    identities.find((identity) => identity.startsWith('email:') || identity.startsWith('slack:')) ??
+    identities.find((identity) => !identity.includes(':role/'))
   );
 }
 

@@ -3,10 +3,11 @@
  * Idempotent: the approval id derives from the source's own id for the wait, and the write is conditional, so
  * duplicate deliveries and Lambda retries find the item already there.
  */
-import { openApproval } from '../domain/approval';
+import { approvalIdFor, openApproval, type SourceKind } from '../domain/approval';
 import { applyPolicy, type PolicyDocument } from '../domain/policy';
-import { MalformedEventError } from '../sources/errors';
-import type { WaitingSource } from '../sources/waitingSource';
+import { type EventIssue, MalformedEventError } from '../sources/errors';
+import type { RefusalError, SourceResumer } from '../sources/sourceResumer';
+import type { AnswerableWait, WaitingSource } from '../sources/waitingSource';
 import type { ApprovalStore } from '../store/approvalStore';
 import { publishSafely } from './approvalWrites';
 import type { ApprovalEventPublisher, Clock, Log } from './ports';
@@ -18,11 +19,15 @@ export interface CaptureDependencies {
   log: Log;
   policy: PolicyDocument;
   events: ApprovalEventPublisher;
+  /** Answer waits that cannot become approvals (invalid request, nobody eligible) with a refusal. */
+  refusers: Readonly<Record<SourceKind, Pick<SourceResumer, 'refuse'>>>;
 }
 
 export type CaptureOutcome =
   | { outcome: 'created' | 'duplicate'; approvalId: string }
-  | { outcome: 'not-waiting'; reason: string };
+  | { outcome: 'not-waiting'; reason: string }
+  /** The wait was answered with a refusal (`answered`), or the source says it was answered already (a duplicate). */
+  | { outcome: 'refused'; approvalId: string; error: RefusalError; answered: boolean };
 
 function describeEvent(event: unknown): string {
   if (typeof event !== 'object' || event === null) return `a ${event === null ? 'null' : typeof event} value`;
@@ -42,7 +47,17 @@ export async function captureWaitingItem(deps: CaptureDependencies, event: unkno
     deps.log.info('nothing waits for this event any more', { source: source.kind, reason: result.reason });
     return { outcome: 'not-waiting', reason: result.reason };
   }
-  const approval = openApproval(applyPolicy(result.item, deps.policy), deps.clock.now());
+  if (result.kind === 'invalid') {
+    return refuse(
+      deps,
+      result.wait,
+      'Greenlight.InvalidRequest',
+      `the request is not valid: ${describeIssues(result.issues)}`,
+    );
+  }
+  const applied = applyPolicy(result.item, deps.policy);
+  if (applied.kind === 'refused') return refuse(deps, result.item, 'Greenlight.NoEligibleApprovers', applied.reason);
+  const approval = openApproval(applied.item, deps.clock.now());
   const created = (await deps.store.create(approval)) === 'created';
   deps.log.info(created ? 'approval captured' : 'approval already captured (duplicate delivery)', {
     approvalId: approval.id,
@@ -51,4 +66,37 @@ export async function captureWaitingItem(deps: CaptureDependencies, event: unkno
   });
   if (created) await publishSafely(deps, 'Approval Opened', approval);
   return { outcome: created ? 'created' : 'duplicate', approvalId: approval.id };
+}
+
+function describeIssues(issues: readonly EventIssue[]): string {
+  return issues.map((issue) => `${issue.path || '(event)'}: ${issue.message}`).join('; ');
+}
+
+/**
+ * Answers a wait Greenlight will not take with a refusal, so the workflow stops at once instead of waiting for its
+ * timeout. An approval already stored for the wait (an earlier delivery under another policy) is left alone. A
+ * duplicate delivery answers again and meets the source's "already answered" error; a source that is unavailable
+ * throws, so Lambda retries the event and finally dead-letters it.
+ */
+async function refuse(
+  deps: CaptureDependencies,
+  wait: AnswerableWait,
+  error: RefusalError,
+  reason: string,
+): Promise<CaptureOutcome> {
+  const approvalId = approvalIdFor(wait.source, wait.naturalKey);
+  if ((await deps.store.get(approvalId)) !== undefined) {
+    deps.log.info('approval already captured (duplicate delivery)', { approvalId, source: wait.source });
+    return { outcome: 'duplicate', approvalId };
+  }
+  const answer = await deps.refusers[wait.source].refuse({ approvalId, sourceRef: wait.sourceRef, error, reason });
+  const answered = answer.kind === 'resumed';
+  deps.log.warn(answered ? 'request refused and answered' : 'request refused; the source had its answer already', {
+    approvalId,
+    source: wait.source,
+    workflowRef: wait.workflowRef,
+    error,
+    reason,
+  });
+  return { outcome: 'refused', approvalId, error, answered };
 }

@@ -11,7 +11,14 @@ import { createHash } from 'node:crypto';
 import { type Approval, type Decision, type DecisionChannel, isPastDeadline, type Outcome } from '../domain/approval';
 import { transition } from '../domain/approvalStateMachine';
 import { ApprovalNotFoundError, IdempotencyKeyReusedError } from '../domain/errors';
-import { assertMayVote, type PeopleMap, personOf, tallyVotes } from '../domain/policy';
+import {
+  assertMayVote,
+  canonicalVoter,
+  type DeciderPolicy,
+  type PeopleMap,
+  personOf,
+  tallyVotes,
+} from '../domain/policy';
 import { SourceUnavailableError } from '../sources/errors';
 import type { SourceResumer } from '../sources/sourceResumer';
 import type { ApprovalStore } from '../store/approvalStore';
@@ -24,6 +31,8 @@ export interface DecideDependencies {
   resumers: Readonly<Record<Approval['source'], SourceResumer>>;
   events: ApprovalEventPublisher;
   people: PeopleMap;
+  /** `identities.allowed` of the policy: no identity outside it is accepted (absent: any). */
+  allowedIdentities?: readonly string[];
   clock: Clock;
   log: Log;
   /** How long a `resuming` item belongs to whoever moved it there before another touch may finish it. */
@@ -37,6 +46,8 @@ export interface DecisionRequest {
   channel: DecisionChannel;
   comment?: string;
   idempotencyKey?: string;
+  /** Who acted for the approver (recorded with the vote), when not the approver themselves. */
+  via?: string;
 }
 
 export interface DecisionResult {
@@ -55,6 +66,10 @@ export function decisionRequestHash(request: DecisionRequest): string {
     .update(JSON.stringify([request.decision, request.approver, request.comment ?? '']))
     .digest('hex')
     .slice(0, 32);
+}
+
+function deciderPolicy(deps: DecideDependencies): DeciderPolicy {
+  return { people: deps.people, ...(deps.allowedIdentities ? { allowedIdentities: deps.allowedIdentities } : {}) };
 }
 
 function leaseUntil(deps: DecideDependencies, now: Date): string {
@@ -80,7 +95,12 @@ function startResuming(approval: Approval, outcome: Outcome, deps: DecideDepende
   return { ...resuming, outcome, resumeAttempts: 1, resumeLeaseUntil: leaseUntil(deps, now) };
 }
 
-export async function decideApproval(deps: DecideDependencies, request: DecisionRequest): Promise<DecisionResult> {
+export async function decideApproval(deps: DecideDependencies, received: DecisionRequest): Promise<DecisionResult> {
+  // Every channel's identity in canonical form before any comparison or storage.
+  const request = {
+    ...received,
+    approver: canonicalVoter(received.approvalId, received.approver, deciderPolicy(deps)),
+  };
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const now = deps.clock.now();
     const current = await deps.store.get(request.approvalId);
@@ -101,8 +121,10 @@ export async function decideApproval(deps: DecideDependencies, request: Decision
         ...current.votes,
         {
           approver: request.approver,
+          person: personOf(request.approver, deps.people),
           decision: request.decision,
           channel: request.channel,
+          ...(request.via ? { via: request.via } : {}),
           at: now.toISOString(),
           ...(request.comment ? { comment: request.comment } : {}),
           ...(request.idempotencyKey

@@ -7,7 +7,7 @@
 import { approvalEmail } from '../channels/approvalEmail';
 import type { PageLink } from '../channels/reviewPages';
 import { consoleLinksFor, timeLeft } from '../channels/reviewPages';
-import { approvalMessage } from '../channels/slackMessages';
+import { approvalMessage, reminderMessage } from '../channels/slackMessages';
 import { type Approval, toPublicApproval } from '../domain/approval';
 import type { NotificationRouting } from '../domain/policy';
 import type { ApprovalStore } from '../store/approvalStore';
@@ -205,9 +205,9 @@ async function remindApprovers(deps: NotifyDependencies, approvalId: string): Pr
     if (!reminded) return;
     state.lastRemindedAt = now.toISOString();
     const shown = toPublicApproval(approval);
-    const text = `Reminder: "${approval.title}" still waits for a decision (${timeLeft(approval.expiresAt, now)}).`;
+    const reminder = reminderMessage(approval.title, timeLeft(approval.expiresAt, now));
     try {
-      if (state.slack?.ts) await deps.slack.reply(state.slack.channel, state.slack.ts, text);
+      if (state.slack?.ts) await deps.slack.reply(state.slack.channel, state.slack.ts, reminder);
       const consoleLinks = consoleLinksFor(shown, deps.region);
       for (const address of deps.routing(approval).emailRecipients) {
         const email = approvalEmail(shown, {

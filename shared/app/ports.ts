@@ -37,7 +37,7 @@ export interface SlackNotifier {
   post(channel: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
   /** A short reply in the message's thread (reminders). */
-  reply(channel: string, threadTs: string, text: string): Promise<void>;
+  reply(channel: string, threadTs: string, message: SlackMessage): Promise<void>;
   postEphemeral(channel: string, user: string, text: string): Promise<void>;
   openModal(triggerId: string, view: unknown): Promise<void>;
 }

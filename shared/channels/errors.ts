@@ -45,6 +45,21 @@ export class InvalidReviewLinkError extends Error {
 }
 
 /**
+ * A review-link decision that was not posted by Greenlight's own review page (403): its `Origin` is not the public
+ * base URL's origin and its `Sec-Fetch-Site` is not `same-origin` (a cross-site Origin, `Origin: null`, a cross-site
+ * or same-site fetch, or neither header). Carries what the request said, cut short; the message names only the rule.
+ */
+export class ReviewPostOriginError extends Error {
+  override readonly name = 'ReviewPostOriginError';
+  constructor(
+    readonly origin: string | undefined,
+    readonly fetchSite: string | undefined,
+  ) {
+    super("the decision was not posted from Greenlight's review page (Origin and Sec-Fetch-Site do not show it)");
+  }
+}
+
+/**
  * The signing configuration cannot be used (no secret, an empty secret, an unknown current key id).
  * A deployment fault, not bad input: it names the problem, never the secret.
  */
@@ -59,16 +74,28 @@ export class SigningKeyConfigurationError extends Error {
   }
 }
 
-export type InvalidSlackSignatureReason = 'missing' | 'malformed' | 'stale' | 'mismatch';
+/** `foreign-team` / `foreign-app`: signed, but `team.id` / `api_app_id` is not the configured workspace / app. */
+export type InvalidSlackSignatureReason =
+  | 'missing'
+  | 'malformed'
+  | 'stale'
+  | 'mismatch'
+  | 'foreign-team'
+  | 'foreign-app';
 
 const SLACK_SIGNATURE_MESSAGES: Record<InvalidSlackSignatureReason, string> = {
   missing: 'the X-Slack-Signature or X-Slack-Request-Timestamp header is missing',
   malformed: 'the X-Slack-Signature or X-Slack-Request-Timestamp header is malformed',
   stale: 'the Slack request timestamp is more than 300 seconds away from now',
   mismatch: 'the Slack signature does not match the request',
+  'foreign-team': 'the Slack request does not come from the configured workspace',
+  'foreign-app': 'the Slack request does not come from the configured Slack app',
 };
 
-/** A request that does not prove it came, just now, from Slack (signed with the app's signing secret) (401). */
+/**
+ * A request that does not prove it came, just now, from Slack (signed with the app's signing secret), or that Slack
+ * sent for another workspace or app than the configured ones (401).
+ */
 export class InvalidSlackSignatureError extends Error {
   override readonly name = 'InvalidSlackSignatureError';
   constructor(

@@ -1,8 +1,10 @@
 /**
  * Server-rendered review pages: plain HTML strings, no framework, no external resources, no script.
  * Every interpolated value goes through {@link escapeHtml}; every attribute is double-quoted; only http(s) URLs
- * become links. Every response carries the same protective headers (no caching, no referrer — the page URL holds the
- * review-link token —, no indexing, no framing, a CSP that allows nothing but inline style and same-origin forms).
+ * become links. Every response carries the same protective headers (no caching, no referrer to any other origin — the
+ * page URL holds the review-link token —, no indexing, no framing, a CSP that allows nothing but inline style and
+ * same-origin forms). The referrer policy is `same-origin`, not `no-referrer`: under `no-referrer` a browser sends
+ * `Origin: null` on the form's POST, and the POST must show Greenlight's origin (reviewPostOrigin.ts).
  *
  * Pages only show an approval; they never decide (invariant 2): the review page's form POSTs the decision.
  * They take a {@link PublicApproval} and render named fields only, so a task token cannot reach them (invariant 1).
@@ -32,7 +34,7 @@ export function pageHeaders(): Record<string, string> {
   return {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
+    'referrer-policy': 'same-origin',
     'x-robots-tag': 'noindex',
     'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
@@ -116,7 +118,7 @@ function htmlResponse(statusCode: number, title: string, main: string): HtmlResp
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)} · Greenlight</title>
 <style>${STYLE}</style>

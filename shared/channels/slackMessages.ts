@@ -5,11 +5,16 @@
  * Invariant 1: the builders take a {@link PublicApproval} and read named fields only (never a spread), and every
  * button and the modal carry the approval id and nothing else, so no task token can reach Slack.
  * Invariant 2: the message only shows; a decision is a POSTed Slack interaction, checked server-side like any other.
+ * Invariant 3: every text that came from a request or a person (title, description, workflow reference, context
+ * fields and links, identities, vote comments, closing reasons) goes where Slack parses no markup: `plain_text` text
+ * objects (header, section text and fields) or `text` / `link` elements of `rich_text` blocks. mrkdwn carries
+ * Greenlight's own words only, and a mention only comes from a `slack:` identity, as a rich-text `user` element that
+ * Greenlight builds. Links are http(s) only, in rich-text `link` elements (URL and label are separate JSON strings,
+ * so neither can forge markup). The notification text (`text`, which Slack parses as mrkdwn) carries the title with
+ * `&`, `<` and `>` escaped ({@link escapeSlackText}), as Slack's "Escaping text" asks.
  *
- * Every user-chosen text that Slack parses as mrkdwn goes through {@link escapeSlackText} (`&`, `<`, `>` — Slack's
- * control characters, so a title cannot forge a link, a mention or `<!channel>`); links are built here, http(s) only.
- * Every text is cut to the Block Kit limits ({@link SLACK_LIMITS}) after escaping, never inside an entity, a mention,
- * a link or a surrogate pair.
+ * Every text is cut to the Block Kit limits ({@link SLACK_LIMITS}), never inside a surrogate pair (or an entity in the
+ * escaped notification text).
  */
 import type {
   ActionsBlock,
@@ -18,6 +23,14 @@ import type {
   KnownBlock,
   ModalView,
   MrkdwnElement,
+  PlainTextElement,
+  RichTextBlock,
+  RichTextBlockElement,
+  RichTextElement,
+  RichTextList,
+  RichTextQuote,
+  RichTextSection,
+  RichTextText,
   SectionBlock,
 } from '@slack/types';
 import { type DecisionChannel, isPastDeadline, type PublicApproval } from '../domain/approval';
@@ -37,7 +50,11 @@ export const COMMENT_MODAL_FIELDS = {
   comment: { blockId: 'comment', actionId: 'comment' },
 } as const;
 
-/** Block Kit limits we respect (https://docs.slack.dev/reference/block-kit/blocks). */
+/**
+ * Block Kit limits we respect (https://docs.slack.dev/reference/block-kit/blocks and its block pages; a text object's
+ * text is 1 to 3000 characters). `richText` is our own bound: Slack documents no length limit for a rich_text block,
+ * so each is kept within a section's text limit (counting text, link labels and URLs, mentions and emoji names).
+ */
 export const SLACK_LIMITS = {
   blocks: 50,
   headerText: 150,
@@ -47,10 +64,11 @@ export const SLACK_LIMITS = {
   contextElements: 10,
   buttonValue: 2000,
   modalTitle: 24,
+  richText: 3000,
 } as const;
 
 export interface SlackMessage {
-  /** The notification / fallback text (Slack reads it as mrkdwn, so it is escaped too). */
+  /** The notification / fallback text (Slack reads it as mrkdwn, so the title in it is escaped). */
   text: string;
   blocks: KnownBlock[];
 }
@@ -103,107 +121,175 @@ export function quorumText(approval: Pick<PublicApproval, 'approvers' | 'require
     : `${approval.requiredApprovals} of ${plural(approval.approvers.length, 'approver')} must approve`;
 }
 
+// ── Rich text: literal text, links, mentions and emoji as separate elements (Slack parses none of them as markup) ──
+
+type Inline = RichTextElement;
+type Style = NonNullable<RichTextText['style']>;
+
+function text(value: string, style?: Style): RichTextText {
+  return style ? { type: 'text', text: value, style } : { type: 'text', text: value };
+}
+
+const bold = (value: string) => text(value, { bold: true });
+const italic = (value: string) => text(value, { italic: true });
+const emoji = (name: string): Inline => ({ type: 'emoji', name });
+
+/** Adjacent text elements of the same style joined into one (what Slack shows is the same; the payload is smaller). */
+function merged(elements: readonly Inline[]): Inline[] {
+  const result: Inline[] = [];
+  for (const element of elements) {
+    const previous = result.at(-1);
+    if (
+      element.type === 'text' &&
+      previous?.type === 'text' &&
+      JSON.stringify(previous.style ?? {}) === JSON.stringify(element.style ?? {})
+    ) {
+      result[result.length - 1] = { ...previous, text: previous.text + element.text };
+    } else if (element.type !== 'text' || element.text !== '') {
+      result.push(element);
+    }
+  }
+  return result;
+}
+
+/** Rows of inline elements as one rich-text section, a line break between rows. */
+function paragraph(...rows: Inline[][]): RichTextSection {
+  return {
+    type: 'rich_text_section',
+    elements: merged(rows.flatMap((row, index) => (index > 0 ? [text('\n'), ...row] : row))),
+  };
+}
+
+function bulletList(items: RichTextSection[]): RichTextList {
+  return { type: 'rich_text_list', style: 'bullet', elements: items };
+}
+
+function quote(elements: Inline[]): RichTextQuote {
+  return { type: 'rich_text_quote', elements: merged(elements) };
+}
+
+function richText(elements: Array<RichTextBlockElement | undefined>): RichTextBlock {
+  return { type: 'rich_text', elements: elements.filter((element) => element !== undefined) };
+}
+
+/** What a rich-text element counts against {@link SLACK_LIMITS.richText}. */
+export function richTextLength(element: RichTextBlockElement | Inline): number {
+  switch (element.type) {
+    case 'rich_text_section':
+    case 'rich_text_quote':
+    case 'rich_text_preformatted':
+    case 'rich_text_list':
+      return (element.elements as Array<RichTextBlockElement | Inline>).reduce(
+        (sum, child) => sum + richTextLength(child),
+        0,
+      );
+    case 'text':
+      return element.text.length;
+    case 'link':
+      return element.url.length + (element.text?.length ?? 0);
+    case 'user':
+      return element.user_id.length + 3;
+    case 'emoji':
+      return element.name.length + 2;
+    default:
+      return JSON.stringify(element).length;
+  }
+}
+
+/** Room kept at the end of a rich_text block for the "…and N more" line. */
+const MORE_RESERVE = 80;
+
+/** As many whole `items` as fit in what `used` leaves of the rich-text budget, and how many did not. */
+function fitting<T extends RichTextBlockElement>(items: readonly T[], used: number): { shown: T[]; hidden: number } {
+  let total = used + MORE_RESERVE;
+  const shown: T[] = [];
+  for (const item of items) {
+    total += richTextLength(item) + 1;
+    if (total > SLACK_LIMITS.richText) break;
+    shown.push(item);
+  }
+  return { shown, hidden: items.length - shown.length };
+}
+
+// ── Identities: a `slack:` identity is a mention Greenlight builds; any other is literal text ───────────────────────
+
 const SLACK_USER_IDENTITY = /^slack:([UW][A-Z0-9]{2,30})$/;
 const MAX_IDENTITY_LENGTH = 120;
 
-/** A Slack identity becomes a mention; anything else is escaped text. */
-function renderIdentity(identity: string): string {
-  const slackUser = SLACK_USER_IDENTITY.exec(identity);
-  return slackUser ? `<@${slackUser[1]}>` : clipEscaped(oneLine(identity), MAX_IDENTITY_LENGTH);
+function identityElement(identity: string): Inline {
+  const slackUser = SLACK_USER_IDENTITY.exec(identity)?.[1];
+  return slackUser ? { type: 'user', user_id: slackUser } : text(clipText(oneLine(identity), MAX_IDENTITY_LENGTH));
 }
 
-function renderIdentities(identities: readonly string[], shown = 10): string {
-  const rendered = identities.slice(0, shown).map(renderIdentity).join(', ');
-  return identities.length > shown ? `${rendered} and ${identities.length - shown} more` : rendered;
+function identityElements(identities: readonly string[], shown = 10): Inline[] {
+  const elements = identities
+    .slice(0, shown)
+    .flatMap((identity, index) => (index > 0 ? [text(', '), identityElement(identity)] : [identityElement(identity)]));
+  return identities.length > shown ? [...elements, text(` and ${identities.length - shown} more`)] : elements;
 }
 
-/**
- * A URL that may go inside `<url|label>`: http(s) only, with `|`, `<` and `>` percent-encoded (so the label cannot be
- * moved into the URL and back) and `&` escaped as Slack requires.
- */
-function slackLinkUrl(url: string): string | undefined {
-  const href = safeHttpUrl(url);
-  if (href === undefined) return undefined;
-  return href.replace(/[|<>]/g, (character) => encodeURIComponent(character)).replace(/&/g, '&amp;');
-}
+// ── Plain text objects ──────────────────────────────────────────────────────────────────────────────────────────────
 
-const MAX_LABEL_LENGTH = 200;
-
-function renderLink(link: PageLink): string {
-  const label = oneLine(link.label) === '' ? link.url : link.label;
-  const text = clipEscaped(oneLine(label), MAX_LABEL_LENGTH);
-  const url = slackLinkUrl(link.url);
-  if (url === undefined) return `• ${text} _(not shown as a link: only http and https links are allowed)_`;
-  return `• <${url}|${text}>`;
-}
-
-/** Room kept at the end of a section for the "…and N more" line. */
-const MORE_RESERVE = 80;
-
-/** `heading` and as many whole `lines` as fit in `max`, then a line saying how many were left out. */
-function joinWithinLimit(heading: string, lines: readonly string[], max: number, more: (count: number) => string) {
-  let text = heading;
-  let shown = 0;
-  for (const line of lines) {
-    if (text.length + 1 + line.length > max - MORE_RESERVE) break;
-    text += `\n${line}`;
-    shown += 1;
-  }
-  const hidden = lines.length - shown;
-  return hidden > 0 ? `${text}\n${more(hidden)}` : text;
+function plainText(value: string): PlainTextElement {
+  return { type: 'plain_text', text: value };
 }
 
 function mrkdwn(text: string): MrkdwnElement {
   return { type: 'mrkdwn', text };
 }
 
-function section(text: string): SectionBlock {
-  return { type: 'section', text: mrkdwn(clipPlainSafe(text, SLACK_LIMITS.sectionText)) };
+/** A section of Greenlight's own mrkdwn (no text from a request or a person). */
+function ownSection(text: string): SectionBlock {
+  return { type: 'section', text: mrkdwn(text) };
 }
 
-/** Last-resort guard for already-built mrkdwn: every builder stays under the limit, this only protects the payload. */
-function clipPlainSafe(text: string, max: number): string {
-  return text.length <= max ? text : clipText(text, max);
-}
-
-function field(label: string, valueMrkdwn: string): MrkdwnElement {
-  return mrkdwn(clipPlainSafe(`*${label}*\n${valueMrkdwn}`, SLACK_LIMITS.fieldText));
+/** A context line of Greenlight's own mrkdwn (no text from a request or a person). */
+function ownContext(text: string): ContextBlock {
+  return { type: 'context', elements: [mrkdwn(text)] };
 }
 
 function headerBlock(title: string): HeaderBlock {
   const text = oneLine(title) === '' ? 'Approval request' : oneLine(title);
-  return { type: 'header', text: { type: 'plain_text', text: clipText(text, SLACK_LIMITS.headerText) } };
+  return { type: 'header', text: plainText(clipText(text, SLACK_LIMITS.headerText)) };
 }
 
-const FIELD_VALUE_MAX = 1800;
+// ── The message's blocks ────────────────────────────────────────────────────────────────────────────────────────────
 
-function factsBlock(approval: PublicApproval, now: Date, pending: boolean): SectionBlock {
-  const fields: MrkdwnElement[] = [
-    field('Source', escapeSlackText(sourceLabel(approval.source))),
-    field('Workflow', clipEscaped(approval.workflowRef, FIELD_VALUE_MAX)),
+const MAX_WORKFLOW_LENGTH = 1000;
+
+/** Source, workflow, who asked, approvers and quorum, when, time left: one line each, the label bold. */
+function factsBlock(approval: PublicApproval, now: Date, pending: boolean): RichTextBlock {
+  const rows: Inline[][] = [
+    [bold('Source'), text(`: ${sourceLabel(approval.source)}`)],
+    [bold('Workflow'), text(`: ${clipText(oneLine(approval.workflowRef), MAX_WORKFLOW_LENGTH)}`)],
   ];
-  if (approval.requestedBy) fields.push(field('Requested by', renderIdentity(approval.requestedBy)));
-  fields.push(
-    field(
-      'Approvers',
-      `${approval.approvers.length === 0 ? '' : `${renderIdentities(approval.approvers)}\n`}${escapeSlackText(quorumText(approval))}`,
-    ),
-  );
-  fields.push(field('Requested at', escapeSlackText(formatUtc(approval.createdAt))));
+  if (approval.requestedBy) rows.push([bold('Requested by'), text(': '), identityElement(approval.requestedBy)]);
+  rows.push([
+    bold('Approvers'),
+    text(': '),
+    ...(approval.approvers.length === 0 ? [] : [...identityElements(approval.approvers), text(' · ')]),
+    text(quorumText(approval)),
+  ]);
+  rows.push([bold('Requested at'), text(`: ${formatUtc(approval.createdAt)}`)]);
   if (pending) {
-    fields.push(
-      field(
-        'Time left',
-        escapeSlackText(`${timeLeft(approval.expiresAt, now)} (until ${formatUtc(approval.expiresAt)})`),
-      ),
-    );
+    rows.push([
+      bold('Time left'),
+      text(`: ${timeLeft(approval.expiresAt, now)} (until ${formatUtc(approval.expiresAt)})`),
+    ]);
   }
-  return { type: 'section', fields };
+  return richText([paragraph(...rows)]);
+}
+
+function descriptionBlock(description: string | undefined): SectionBlock | undefined {
+  if (!description?.trim()) return undefined;
+  return { type: 'section', text: plainText(clipText(description, SLACK_LIMITS.sectionText)) };
 }
 
 const MAX_CONTEXT_FIELD_SECTIONS = 2;
 const MAX_FIELD_KEY_LENGTH = 100;
+const MAX_FIELD_VALUE_LENGTH = 1800;
 
+/** The request's context fields as plain-text section fields ("name", a line break, "value"), two columns. */
 function contextFieldBlocks(approval: PublicApproval): KnownBlock[] {
   const entries = Object.entries(approval.context.fields);
   if (entries.length === 0) return [];
@@ -213,41 +299,74 @@ function contextFieldBlocks(approval: PublicApproval): KnownBlock[] {
   for (let start = 0; start < shown.length; start += perSection) {
     blocks.push({
       type: 'section',
-      fields: shown
-        .slice(start, start + perSection)
-        .map(([key, value]) =>
-          field(clipEscaped(oneLine(key), MAX_FIELD_KEY_LENGTH), clipEscaped(String(value), FIELD_VALUE_MAX)),
-        ),
+      fields: shown.slice(start, start + perSection).map(([key, value]) => {
+        const name = clipText(oneLine(key) === '' ? '(unnamed)' : oneLine(key), MAX_FIELD_KEY_LENGTH);
+        return plainText(`${name}\n${clipText(String(value), MAX_FIELD_VALUE_LENGTH)}`);
+      }),
     });
   }
   if (entries.length > shown.length) {
-    blocks.push(contextBlock(`_${plural(entries.length - shown.length, 'more field')} not shown_`));
+    blocks.push(ownContext(`_${plural(entries.length - shown.length, 'more field')} not shown_`));
   }
   return blocks;
 }
 
-function linksBlock(heading: string, links: readonly PageLink[]): SectionBlock | undefined {
+const MAX_LABEL_LENGTH = 200;
+/** Longest URL made a link (the button element's documented `url` limit is 3000; rich text documents none). */
+const MAX_URL_LENGTH = 2000;
+
+/** One link as a list item: a rich-text link (http or https only) labelled with the link's label, else its URL. */
+function linkItem(link: PageLink): RichTextSection {
+  const label = clipText(oneLine(link.label) === '' ? oneLine(link.url) : oneLine(link.label), MAX_LABEL_LENGTH);
+  const url = safeHttpUrl(link.url);
+  if (url === undefined) {
+    return paragraph([text(label), italic(' (not shown as a link: only http and https links are allowed)')]);
+  }
+  if (url.length > MAX_URL_LENGTH) return paragraph([text(label), italic(' (not shown as a link: too long)')]);
+  return paragraph([{ type: 'link', url, text: label }]);
+}
+
+function linksBlock(heading: string, links: readonly PageLink[]): RichTextBlock | undefined {
   if (links.length === 0) return undefined;
-  return section(
-    joinWithinLimit(`*${heading}*`, links.map(renderLink), SLACK_LIMITS.sectionText, (count) => {
-      return `_…and ${plural(count, 'more link')}, not shown_`;
-    }),
-  );
+  const head = paragraph([bold(heading)]);
+  const { shown, hidden } = fitting(links.map(linkItem), richTextLength(head));
+  return richText([
+    head,
+    shown.length > 0 ? bulletList(shown) : undefined,
+    hidden > 0 ? paragraph([italic(`…and ${plural(hidden, 'more link')}, not shown`)]) : undefined,
+  ]);
 }
 
 const MAX_COMMENT_LENGTH = 300;
 
-function votesBlock(approval: PublicApproval): SectionBlock {
-  const heading = `*Votes so far* · ${approvalsSoFar(approval)} of ${plural(approval.requiredApprovals, 'required approval')}`;
-  if (approval.votes.length === 0) return section(`${heading}\n_No votes yet._`);
-  const lines = approval.votes.map((vote) => {
-    const verb = vote.decision === 'approve' ? ':white_check_mark: approved' : ':x: rejected';
-    const comment = vote.comment ? `: “${clipEscaped(oneLine(vote.comment), MAX_COMMENT_LENGTH)}”` : '';
-    return `• ${renderIdentity(vote.approver)} ${verb} via ${channelLabel(vote.channel)} at ${formatUtc(vote.at)}${comment}`;
-  });
-  return section(
-    joinWithinLimit(heading, lines, SLACK_LIMITS.sectionText, (count) => `_…and ${plural(count, 'more vote')}_`),
+function commentText(comment: string): string {
+  return `“${clipText(oneLine(comment), MAX_COMMENT_LENGTH)}”`;
+}
+
+function votesBlock(approval: PublicApproval): RichTextBlock {
+  const heading = [
+    bold('Votes so far'),
+    text(` · ${approvalsSoFar(approval)} of ${plural(approval.requiredApprovals, 'required approval')}`),
+  ];
+  if (approval.votes.length === 0) return richText([paragraph(heading, [italic('No votes yet.')])]);
+  const head = paragraph(heading);
+  const items = approval.votes.map((vote) =>
+    paragraph([
+      identityElement(vote.approver),
+      text(' '),
+      ...(vote.decision === 'approve'
+        ? [emoji('white_check_mark'), text(' approved')]
+        : [emoji('x'), text(' rejected')]),
+      text(` via ${channelLabel(vote.channel)} at ${formatUtc(vote.at)}`),
+      ...(vote.comment ? [text(`: ${commentText(vote.comment)}`)] : []),
+    ]),
   );
+  const { shown, hidden } = fitting(items, richTextLength(head));
+  return richText([
+    head,
+    shown.length > 0 ? bulletList(shown) : undefined,
+    hidden > 0 ? paragraph([italic(`…and ${plural(hidden, 'more vote')}`)]) : undefined,
+  ]);
 }
 
 /** When the approval left `pending` (decided or closed). */
@@ -259,86 +378,104 @@ function closingEntry(approval: PublicApproval) {
   return [...approval.history].reverse().find((entry) => entry.status === approval.status);
 }
 
-/** "*Approved* by <@U1>, email:bob@example.com via Slack at 2026-… UTC", or the expiry, without emoji. */
-function decisionHeadline(approval: PublicApproval): string | undefined {
+/** "Approved by @U1, email:bob@example.com via Slack at 2026-… UTC", or the expiry; undefined otherwise. */
+function decisionHeadline(approval: PublicApproval): Inline[] | undefined {
   const at = formatUtc(leftPendingAt(approval));
-  if (approval.outcome === 'expired') return `*Expired* without a decision at ${at}`;
+  if (approval.outcome === 'expired') return [bold('Expired'), text(` without a decision at ${at}`)];
   if (approval.outcome !== 'approved' && approval.outcome !== 'rejected') return undefined;
   const decision = approval.outcome === 'approved' ? 'approve' : 'reject';
   const deciding = approval.votes.filter((vote) => vote.decision === decision);
-  const verb = approval.outcome === 'approved' ? '*Approved*' : '*Rejected*';
-  if (deciding.length === 0) return `${verb} at ${at}`;
-  const who = renderIdentities([...new Set(deciding.map((vote) => vote.approver))], 5);
+  const verb = bold(approval.outcome === 'approved' ? 'Approved' : 'Rejected');
+  if (deciding.length === 0) return [verb, text(` at ${at}`)];
+  const who = identityElements([...new Set(deciding.map((vote) => vote.approver))], 5);
   const via = [...new Set(deciding.map((vote) => channelLabel(vote.channel)))].join(', ');
-  return `${verb} by ${who} via ${via} at ${at}`;
+  return [verb, text(' by '), ...who, text(` via ${via} at ${at}`)];
 }
 
-function decisionComments(approval: PublicApproval): string[] {
+/** The comments of the votes that decided, one quote each. */
+function decisionComments(approval: PublicApproval): RichTextQuote[] {
   const decision = approval.outcome === 'approved' ? 'approve' : approval.outcome === 'rejected' ? 'reject' : undefined;
   return approval.votes
     .filter((vote) => vote.decision === decision && vote.comment)
-    .map(
-      (vote) => `> ${renderIdentity(vote.approver)}: “${clipEscaped(oneLine(vote.comment ?? ''), MAX_COMMENT_LENGTH)}”`,
-    );
+    .map((vote) => quote([identityElement(vote.approver), text(`: ${commentText(vote.comment ?? '')}`)]));
 }
 
 const OUTCOME_EMOJI: Record<string, string> = {
-  approved: ':white_check_mark:',
-  rejected: ':x:',
-  expired: ':alarm_clock:',
+  approved: 'white_check_mark',
+  rejected: 'x',
+  expired: 'alarm_clock',
 };
 
 const MAX_REASON_LENGTH = 1000;
 
-/** The outcome line(s) of a decided or closed approval; undefined while it is pending. */
-function outcomeText(approval: PublicApproval): string | undefined {
+function reasonText(reason: string): string {
+  return clipText(oneLine(reason), MAX_REASON_LENGTH);
+}
+
+/** The outcome of a decided or closed approval; undefined while it is pending. */
+function outcomeBlock(approval: PublicApproval): RichTextBlock | undefined {
   const headline = decisionHeadline(approval);
-  const emoji = OUTCOME_EMOJI[approval.outcome ?? ''] ?? ':information_source:';
   const reason = approval.closedReason ?? closingEntry(approval)?.reason;
-  let lines: string[];
+  let rows: Inline[][];
+  let comments: RichTextQuote[] = [];
   switch (approval.status) {
     case 'pending':
       return undefined;
     case 'resuming':
-      lines = [
-        `${emoji} ${headline ?? '*Decided*'}`,
-        ':hourglass_flowing_sand: Answering the workflow…',
-        ...decisionComments(approval),
+      rows = [
+        [
+          emoji(OUTCOME_EMOJI[approval.outcome ?? ''] ?? 'information_source'),
+          text(' '),
+          ...(headline ?? [bold('Decided')]),
+        ],
+        [emoji('hourglass_flowing_sand'), text(' Answering the workflow…')],
       ];
+      comments = decisionComments(approval);
       break;
     case 'approved':
     case 'rejected':
     case 'expired':
-      lines = [
-        `${OUTCOME_EMOJI[approval.status]} ${headline ?? `*${approval.status === 'expired' ? 'Expired' : 'Closed'}* at ${formatUtc(leftPendingAt(approval))}`}`,
-        ...decisionComments(approval),
+      rows = [
+        [
+          emoji(OUTCOME_EMOJI[approval.status] ?? 'information_source'),
+          text(' '),
+          ...(headline ?? [
+            bold(approval.status === 'expired' ? 'Expired' : 'Closed'),
+            text(` at ${formatUtc(leftPendingAt(approval))}`),
+          ]),
+        ],
       ];
+      comments = decisionComments(approval);
       break;
     case 'cancelled':
-      lines = [
-        `:no_entry_sign: *Cancelled* at ${formatUtc(closingEntry(approval)?.at ?? approval.updatedAt)}${
-          reason ? `: ${clipEscaped(oneLine(reason), MAX_REASON_LENGTH)}` : ''
-        }`,
+      rows = [
+        [
+          emoji('no_entry_sign'),
+          text(' '),
+          bold('Cancelled'),
+          text(` at ${formatUtc(closingEntry(approval)?.at ?? approval.updatedAt)}`),
+          ...(reason ? [text(`: ${reasonText(reason)}`)] : []),
+        ],
       ];
       break;
     case 'failed':
-      lines = [
-        ':warning: *Failed*: the workflow did not accept the answer',
-        ...(headline ? [`Decision: ${headline}`] : []),
-        `*Reason:* ${reason ? clipEscaped(oneLine(reason), MAX_REASON_LENGTH) : 'not recorded'}`,
-        ...decisionComments(approval),
+      rows = [
+        [emoji('warning'), text(' '), bold('Failed'), text(': the workflow did not accept the answer')],
+        ...(headline ? [[text('Decision: '), ...headline]] : []),
+        [bold('Reason:'), text(` ${reason ? reasonText(reason) : 'not recorded'}`)],
       ];
+      comments = decisionComments(approval);
       break;
     default:
       return undefined;
   }
-  return joinWithinLimit(lines[0] ?? '', lines.slice(1), SLACK_LIMITS.sectionText, (count) => {
-    return `_…and ${plural(count, 'more comment')}_`;
-  });
-}
-
-function contextBlock(text: string): ContextBlock {
-  return { type: 'context', elements: [mrkdwn(clipPlainSafe(text, SLACK_LIMITS.sectionText))] };
+  const head = paragraph(...rows);
+  const { shown, hidden } = fitting(comments, richTextLength(head));
+  return richText([
+    head,
+    ...shown,
+    hidden > 0 ? paragraph([italic(`…and ${plural(hidden, 'more comment')}`)]) : undefined,
+  ]);
 }
 
 function actionsBlock(approvalId: string): ActionsBlock {
@@ -349,21 +486,21 @@ function actionsBlock(approvalId: string): ActionsBlock {
       {
         type: 'button',
         action_id: SLACK_ACTION_IDS.approve,
-        text: { type: 'plain_text', text: 'Approve' },
+        text: plainText('Approve'),
         style: 'primary',
         value: approvalId,
       },
       {
         type: 'button',
         action_id: SLACK_ACTION_IDS.reject,
-        text: { type: 'plain_text', text: 'Reject' },
+        text: plainText('Reject'),
         style: 'danger',
         value: approvalId,
       },
       {
         type: 'button',
         action_id: SLACK_ACTION_IDS.comment,
-        text: { type: 'plain_text', text: 'Decide with a comment…' },
+        text: plainText('Decide with a comment…'),
         value: approvalId,
       },
     ],
@@ -380,6 +517,7 @@ const FALLBACK_VERBS: Record<PublicApproval['status'], string> = {
   failed: 'Failed',
 };
 
+/** The notification text: Greenlight's words and the title, escaped (Slack parses this text as mrkdwn). */
 function fallbackText(approval: PublicApproval, expiredUnanswered: boolean): string {
   const title = clipEscaped(oneLine(approval.title), SLACK_LIMITS.headerText);
   if (expiredUnanswered) return `Approval expired: ${title}`;
@@ -405,52 +543,57 @@ export function approvalMessage(
   const blocks: Array<KnownBlock | undefined> = [
     headerBlock(approval.title),
     factsBlock(approval, now, pending && !expiredUnanswered),
-    approval.description?.trim() ? section(clipEscaped(approval.description, SLACK_LIMITS.sectionText)) : undefined,
+    descriptionBlock(approval.description),
     ...contextFieldBlocks(approval),
     linksBlock('Links', approval.context.links),
     linksBlock('AWS console', consoleLinks),
     votesBlock(approval),
+    outcomeBlock(approval),
   ];
-  const outcome = outcomeText(approval);
-  if (outcome !== undefined) blocks.push(section(outcome));
   if (expiredUnanswered) {
-    blocks.push(section(':alarm_clock: The deadline has passed: decisions are no longer accepted.'));
+    blocks.push(ownSection(':alarm_clock: The deadline has passed: decisions are no longer accepted.'));
   } else if (pending) {
     blocks.push(actionsBlock(approval.id));
   }
-  blocks.push(contextBlock(`Greenlight · approval ${escapeSlackText(approval.id)}`));
+  blocks.push(ownContext(`Greenlight · approval ${escapeSlackText(approval.id)}`));
   return {
     text: fallbackText(approval, expiredUnanswered),
     blocks: blocks.filter((block): block is KnownBlock => block !== undefined).slice(0, SLACK_LIMITS.blocks),
   };
 }
 
+const MAX_MODAL_TITLE_LENGTH = 500;
+
 /**
  * The modal the "Decide with a comment…" button opens: approve or reject, with an optional comment. It carries the
  * approval id in `private_metadata` and nothing else.
  */
 export function commentModal(approval: PublicApproval): ModalView {
+  const title = oneLine(approval.title) === '' ? 'Approval request' : oneLine(approval.title);
   return {
     type: 'modal',
     callback_id: COMMENT_MODAL_CALLBACK_ID,
     private_metadata: approval.id,
-    title: { type: 'plain_text', text: 'Approval decision' },
-    submit: { type: 'plain_text', text: 'Submit decision' },
-    close: { type: 'plain_text', text: 'Cancel' },
+    title: plainText('Approval decision'),
+    submit: plainText('Submit decision'),
+    close: plainText('Cancel'),
     blocks: [
-      section(
-        `*${clipEscaped(oneLine(approval.title), 500)}*\n${escapeSlackText(sourceLabel(approval.source))} · approval ${escapeSlackText(approval.id)}`,
-      ),
+      {
+        type: 'section',
+        text: plainText(
+          `${clipText(title, MAX_MODAL_TITLE_LENGTH)}\n${sourceLabel(approval.source)} · approval ${approval.id}`,
+        ),
+      },
       {
         type: 'input',
         block_id: COMMENT_MODAL_FIELDS.decision.blockId,
-        label: { type: 'plain_text', text: 'Decision' },
+        label: plainText('Decision'),
         element: {
           type: 'radio_buttons',
           action_id: COMMENT_MODAL_FIELDS.decision.actionId,
           options: [
-            { text: { type: 'plain_text', text: 'Approve' }, value: 'approve' },
-            { text: { type: 'plain_text', text: 'Reject' }, value: 'reject' },
+            { text: plainText('Approve'), value: 'approve' },
+            { text: plainText('Reject'), value: 'reject' },
           ],
         },
       },
@@ -458,7 +601,7 @@ export function commentModal(approval: PublicApproval): ModalView {
         type: 'input',
         block_id: COMMENT_MODAL_FIELDS.comment.blockId,
         optional: true,
-        label: { type: 'plain_text', text: 'Comment' },
+        label: plainText('Comment'),
         element: {
           type: 'plain_text_input',
           action_id: COMMENT_MODAL_FIELDS.comment.actionId,
@@ -471,8 +614,29 @@ export function commentModal(approval: PublicApproval): ModalView {
 }
 
 /**
+ * The thread reply that reminds approvers: the title (request text) in a rich-text element Slack does not parse, and
+ * in the notification text escaped.
+ */
+export function reminderMessage(title: string, timeLeftText: string): SlackMessage {
+  return {
+    text: `Reminder: "${clipEscaped(title, SLACK_LIMITS.fieldText)}" still waits for a decision (${timeLeftText}).`,
+    blocks: [
+      richText([
+        paragraph([
+          bold('Reminder: '),
+          text(`"${title.slice(0, SLACK_LIMITS.fieldText)}"`),
+          text(` still waits for a decision (${timeLeftText}).`),
+        ]),
+      ]),
+    ],
+  };
+}
+
+/**
  * An ephemeral answer to someone whose click or submission changed nothing (not an approver, already closed, …).
- * Escaped (Slack parses message text), no emoji code, so the same text also fits a modal's field error.
+ * The reasons are Greenlight's own wording around ids that Slack or Greenlight made (the clicker's `slack:` id, the
+ * approval id, a status, a time), never text from a request or a person. Escaped all the same (Slack parses an
+ * ephemeral message's text), no emoji code, so the same text also fits a modal's field error.
  */
 export function refusalMessage(reason: string): { text: string } {
   const text = reason.trim() === '' ? 'Your decision was not recorded.' : reason.trim();

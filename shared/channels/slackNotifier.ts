@@ -59,9 +59,14 @@ export class WebApiSlackNotifier implements SlackNotifier {
     }
   }
 
-  async reply(channel: string, threadTs: string, text: string) {
+  async reply(channel: string, threadTs: string, message: SlackMessage) {
     try {
-      await (await this.client()).chat.postMessage({ channel, thread_ts: threadTs, text });
+      await (await this.client()).chat.postMessage({
+        channel,
+        thread_ts: threadTs,
+        text: message.text,
+        blocks: message.blocks as never,
+      });
     } catch (error) {
       classify(error);
     }

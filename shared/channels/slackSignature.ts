@@ -9,6 +9,9 @@
  * A timestamp more than 5 minutes (300 s) away from now, in either direction, is refused (replays); the signatures are
  * compared in constant time on their 32 decoded bytes. The body must be the raw body exactly as received, before any
  * form or JSON parsing. Pure: no I/O; the caller passes the clock.
+ *
+ * A valid signature proves Slack sent the request for some app holding this signing secret; {@link verifySlackOrigin}
+ * then checks the payload's workspace and app against the configured ones, refusing a mismatch like a bad signature.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InvalidSlackSignatureError } from './errors';
@@ -86,4 +89,31 @@ export function verifySlackSignature(signingSecret: string, request: SlackReques
   const received = Buffer.from(match[1], 'hex');
   // Both are 32 bytes (the pattern guarantees 64 hex digits), so timingSafeEqual never throws on length.
   if (!timingSafeEqual(expected, received)) throw new InvalidSlackSignatureError('mismatch');
+}
+
+/** The workspace and app Greenlight's Slack app belongs to; an undefined one is not checked. */
+export interface SlackOrigin {
+  /** `team.id` of every interaction (SLACK_TEAM_ID). */
+  teamId?: string | undefined;
+  /** `api_app_id` of every interaction (SLACK_APP_ID). */
+  appId?: string | undefined;
+}
+
+function member(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Returns when a (signed) interaction payload names the configured workspace (`team.id`) and app (`api_app_id`), as
+ * Slack's block_actions and view_submission payloads do; throws {@link InvalidSlackSignatureError} (`foreign-team` |
+ * `foreign-app`) otherwise, a missing or null `team` included. Each check runs only when its id is configured. Call it
+ * after {@link verifySlackSignature} and before anything reads or changes an approval. Pure.
+ */
+export function verifySlackOrigin(expected: SlackOrigin, payload: unknown): void {
+  if (expected.teamId !== undefined && member(member(payload, 'team'), 'id') !== expected.teamId) {
+    throw new InvalidSlackSignatureError('foreign-team');
+  }
+  if (expected.appId !== undefined && member(payload, 'api_app_id') !== expected.appId) {
+    throw new InvalidSlackSignatureError('foreign-app');
+  }
 }

@@ -31,7 +31,12 @@ export interface ApprovalContext {
 }
 
 export interface Vote {
+  /** The canonical identity the channel proved. */
   approver: string;
+  /** The person it resolved to when the vote was cast (`person:<name>`, or the identity itself when unmapped). */
+  person?: string;
+  /** Who acted for the person, when not the person themselves (e.g. `client:<name>`, `eventbridge:<source>`). */
+  via?: string;
   decision: Decision;
   channel: DecisionChannel;
   comment?: string;

@@ -81,7 +81,7 @@ export class IdempotencyKeyReusedError extends Error {
 }
 
 /** The errors by which the policy or the approval's state refuses a decision: final, never worth a retry. */
-export function isDecisionRefusal(error: unknown): error is Error & { approvalId: string } {
+export function isDecisionRefusal(error: unknown): error is Error {
   return (
     error instanceof ApprovalNotFoundError ||
     error instanceof ApprovalClosedError ||
@@ -89,6 +89,16 @@ export function isDecisionRefusal(error: unknown): error is Error & { approvalId
     error instanceof NotAnApproverError ||
     error instanceof SelfApprovalError ||
     error instanceof ConflictingVoteError ||
-    error instanceof IdempotencyKeyReusedError
+    error instanceof IdempotencyKeyReusedError ||
+    error instanceof InvalidIdentityError
   );
+}
+
+/** A value that is not an identity, or one that hides what it says (control or invisible formatting characters). */
+export class InvalidIdentityError extends Error {
+  override readonly name = 'InvalidIdentityError';
+  /** Why, without the value: an identity that failed may carry anything. */
+  constructor(readonly rule: string) {
+    super(`not a valid identity: ${rule}`);
+  }
 }

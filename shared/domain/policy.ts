@@ -1,7 +1,8 @@
 /**
- * The approval policy, enforced server-side for every channel: who may decide (allow-list, with a people map joining
- * one person's identities), how many must agree (N-of-M quorum, and how many rejections reject), no self-approval,
- * and the deadline. Pure functions.
+ * The approval policy, enforced server-side for every channel (DESIGN "Trust model"): the operator's policy file is
+ * the upper bound of who may decide. A request can only narrow the matching rule's approvers (by person) and raise
+ * its quorum; no matching rule means nobody may decide. Plus no self-approval, one vote per person, and the deadline.
+ * Pure functions; every identity is compared in canonical form (identity.ts).
  */
 import type { Approval, Decision, SourceKind, WaitingItem } from './approval';
 import { isPastDeadline } from './approval';
@@ -12,9 +13,13 @@ import {
   NotAnApproverError,
   SelfApprovalError,
 } from './errors';
+import { canonicalIdentity, globMatches, identityAllowed, identityCenterEmail, tryCanonicalIdentity } from './identity';
 
-/** Person name → the identities that are this person (`email:…`, `slack:U…`, `iam:arn:…`). */
+/** Person name → the identities that are this person (`email:…`, `slack:U…`, `iam:arn:…`), canonical. */
 export type PeopleMap = Readonly<Record<string, readonly string[]>>;
+
+/** The most distinct people one approval may name: bounds the votes an item can hold (see approvalLimits.ts). */
+export const MAX_PEOPLE_PER_APPROVAL = 30;
 
 export interface PolicyRule {
   name: string;
@@ -25,6 +30,7 @@ export interface PolicyRule {
   requiredApprovals?: number;
   /** How many rejections reject; 1 (the default) makes any rejection final. */
   requiredRejections?: number;
+  /** The longest an approval of this rule stays open; a request may ask for less, never more. */
   timeoutSeconds?: number;
   /** Slack channel (id like C0123ABCD, or #name) for this rule's approvals; overrides the default. */
   slackChannel?: string;
@@ -35,7 +41,16 @@ export interface PolicyRule {
 export interface PolicyDocument {
   people: PeopleMap;
   rules: PolicyRule[];
+  /** Glob patterns on canonical identities: nobody else is ever accepted as a decider or e-mailed. */
+  identities?: { allowed: string[] };
   defaults?: { slackChannel?: string };
+}
+
+/** Who may decide, as the decision side needs it: the people map and the identities bound. */
+export interface DeciderPolicy {
+  people: PeopleMap;
+  /** Absent: any identity (the approval's allow-list still applies). */
+  allowedIdentities?: readonly string[];
 }
 
 export interface NotificationRouting {
@@ -44,9 +59,46 @@ export interface NotificationRouting {
   emailRecipients: string[];
 }
 
+const personIndexes = new WeakMap<PeopleMap, Map<string, string>>();
+
+/** identity → person name, built once per people map (the map is frozen for the life of a function). */
+function personIndex(people: PeopleMap): Map<string, string> {
+  let index = personIndexes.get(people);
+  if (index === undefined) {
+    index = new Map();
+    for (const [name, identities] of Object.entries(people)) {
+      for (const identity of identities) index.set(tryCanonicalIdentity(identity) ?? identity, name);
+    }
+    personIndexes.set(people, index);
+  }
+  return index;
+}
+
+/**
+ * The person an identity (or allow-list entry) stands for: `person:<name>` when the people map knows it; an IAM
+ * Identity Center session whose session name is an e-mail address is that address's person; otherwise the canonical
+ * identity itself, which then is a person of its own.
+ */
+export function personOf(identity: string, people: PeopleMap): string {
+  if (identity.startsWith('person:')) return identity;
+  const canonical = tryCanonicalIdentity(identity) ?? identity;
+  const index = personIndex(people);
+  const name = index.get(canonical);
+  if (name !== undefined) return `person:${name}`;
+  const email = identityCenterEmail(canonical);
+  if (email === undefined) return canonical;
+  const emailPerson = index.get(email);
+  return emailPerson === undefined ? email : `person:${emailPerson}`;
+}
+
+/** The distinct people a list of identities and `person:` entries names. */
+export function distinctPeople(entries: readonly string[], people: PeopleMap): Set<string> {
+  return new Set(entries.map((entry) => personOf(entry, people)));
+}
+
 /**
  * Where an approval is announced: the Slack channel of its rule (or the default), and an e-mail to each approver
- * who has an address — their own, or one the people map knows for them.
+ * who has an address — their own, or one the people map knows for them — inside `identities.allowed`.
  */
 export function notificationRouting(
   document: PolicyDocument,
@@ -56,56 +108,98 @@ export function notificationRouting(
   const slackChannel = rule?.slackChannel ?? document.defaults?.slackChannel;
   const candidates = rule?.emailRecipients ?? approval.approvers;
   const addresses = new Map<string, string>();
-  for (const identity of candidates) {
-    const person = personOf(identity, document.people);
-    const email = identity.startsWith('email:')
-      ? identity
+  for (const entry of candidates) {
+    const person = personOf(entry, document.people);
+    const email = person.startsWith('email:')
+      ? person
       : document.people[person.slice('person:'.length)]?.find((known) => known.startsWith('email:'));
-    if (email && !addresses.has(person)) addresses.set(person, email.slice('email:'.length));
+    if (email === undefined || addresses.has(person)) continue;
+    if (document.identities && !identityAllowed(email, document.identities.allowed)) continue;
+    addresses.set(person, email.slice('email:'.length));
   }
   return { ...(slackChannel ? { slackChannel } : {}), emailRecipients: [...addresses.values()] };
-}
-
-/** The identity a vote or an allow-list entry stands for: the person's name when the people map knows it. */
-export function personOf(identity: string, people: PeopleMap): string {
-  for (const [name, identities] of Object.entries(people)) {
-    if (identities.includes(identity)) return `person:${name}`;
-  }
-  return identity;
-}
-
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`);
 }
 
 export function matchingRule(document: PolicyDocument, item: Pick<WaitingItem, 'source' | 'workflowRef'>) {
   return document.rules.find(
     (rule) =>
       (rule.match.source === undefined || rule.match.source === item.source) &&
-      (rule.match.resource === undefined || globToRegExp(rule.match.resource).test(item.workflowRef)),
+      (rule.match.resource === undefined || globMatches(rule.match.resource, item.workflowRef)),
   );
 }
 
+export type PolicyOutcome =
+  | {
+      kind: 'eligible';
+      item: WaitingItem & { approvers: string[]; requiredApprovals: number; requiredRejections: number };
+    }
+  /** Nobody may decide (no rule, nobody left after narrowing, quorum out of reach): why, without identities. */
+  | { kind: 'refused'; reason: string };
+
 /**
- * The waiting item with the policy applied: what the request says wins (the workflow's author chose it); otherwise
- * the first matching rule of the policy file; otherwise nobody may approve and the approval expires.
+ * The waiting item under the policy. The first matching rule gives the allow-list and the quorum; approvers named by
+ * the request narrow the list (intersection by person); a requested quorum may raise the rule's, never lower it; a
+ * requested timeout may shorten the rule's, never lengthen it. Refused when nobody, or fewer people than the quorum
+ * (the requester aside: they may not approve), would be eligible.
  */
-export function applyPolicy(item: WaitingItem, document: PolicyDocument): WaitingItem & { requiredRejections: number } {
+export function applyPolicy(item: WaitingItem, document: PolicyDocument): PolicyOutcome {
   const rule = matchingRule(document, item);
-  const requested = item.approvers !== undefined && item.approvers.length > 0;
-  // `person:<name>` entries stay as they are: every identity of that person matches them (personOf), and the quorum
-  // reads "1 of 2 people", not "1 of 6 identities".
-  const approvers = requested ? (item.approvers as string[]) : [...(rule?.approvers ?? [])];
+  if (rule === undefined) return { kind: 'refused', reason: `no policy rule covers this ${item.source} workflow` };
+  const { people } = document;
+
+  let approvers = rule.approvers;
+  if (item.approvers !== undefined && item.approvers.length > 0) {
+    const requested = distinctPeople(item.approvers, people);
+    approvers = rule.approvers.filter((entry) => requested.has(personOf(entry, people)));
+    if (approvers.length === 0) {
+      return {
+        kind: 'refused',
+        reason: `none of the approvers the request names is an approver of the policy rule "${rule.name}"`,
+      };
+    }
+  }
+  const eligible = distinctPeople(approvers, people);
+  if (eligible.size === 0) return { kind: 'refused', reason: `the policy rule "${rule.name}" names no approvers` };
+
+  const requiredApprovals = Math.max(rule.requiredApprovals ?? 1, item.requiredApprovals ?? 1);
+  const requester = item.requestedBy === undefined ? undefined : personOf(item.requestedBy, people);
+  const mayApprove = [...eligible].filter((person) => person !== requester).length;
+  if (requiredApprovals > mayApprove) {
+    return {
+      kind: 'refused',
+      reason: `${requiredApprovals} approvals are needed but only ${mayApprove} eligible ${mayApprove === 1 ? 'person' : 'people'} may approve (the requester may not)`,
+    };
+  }
+  const timeoutSeconds = minDefined(item.timeoutSeconds, rule.timeoutSeconds);
   return {
-    ...item,
-    approvers,
-    requiredApprovals: item.requiredApprovals ?? (requested ? undefined : rule?.requiredApprovals) ?? 1,
-    requiredRejections: rule?.requiredRejections ?? 1,
-    ...((item.timeoutSeconds ?? rule?.timeoutSeconds) === undefined
-      ? {}
-      : { timeoutSeconds: item.timeoutSeconds ?? rule?.timeoutSeconds }),
+    kind: 'eligible',
+    item: {
+      ...item,
+      approvers: [...approvers],
+      requiredApprovals,
+      // Fewer people after narrowing: a rejection must stay reachable (rejecting is the safe side).
+      requiredRejections: Math.min(rule.requiredRejections ?? 1, eligible.size),
+      ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+    },
   };
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+/**
+ * The voter's canonical identity, after checking it against the identities bound. Throws InvalidIdentityError for a
+ * value that is no identity, NotAnApproverError for one outside `identities.allowed`.
+ */
+export function canonicalVoter(approvalId: string, approver: string, policy: DeciderPolicy): string {
+  const voter = canonicalIdentity(approver);
+  if (policy.allowedIdentities !== undefined && !identityAllowed(voter, policy.allowedIdentities)) {
+    throw new NotAnApproverError(approvalId, voter);
+  }
+  return voter;
 }
 
 /** Throws the policy error that forbids this vote, if any. Replays are handled by the caller before this. */
@@ -136,8 +230,10 @@ export function assertMayVote(
 /** approved / rejected once enough distinct people agree; pending otherwise. */
 export function tallyVotes(approval: Approval, people: PeopleMap): 'approved' | 'rejected' | 'pending' {
   const distinct = (decision: Decision) =>
-    new Set(approval.votes.filter((vote) => vote.decision === decision).map((vote) => personOf(vote.approver, people)))
-      .size;
+    distinctPeople(
+      approval.votes.filter((vote) => vote.decision === decision).map((vote) => vote.approver),
+      people,
+    ).size;
   if (distinct('reject') >= (approval.requiredRejections ?? 1)) return 'rejected';
   if (distinct('approve') >= approval.requiredApprovals) return 'approved';
   return 'pending';

@@ -1,34 +1,50 @@
-/** The policy file (infra/policy.json), validated when a function starts: a broken policy must fail loudly. */
+/**
+ * The policy file (infra/policy.json), validated when a function starts: a broken policy must fail loudly. Every
+ * identity in it is brought to canonical form; a file that cannot work as written (an identity in two people, an
+ * unknown person, an identity outside `identities.allowed`, a quorum no set of distinct people can reach) is refused
+ * as a broken file is.
+ */
 import { z } from 'zod';
 import { SOURCE_KINDS } from './approval';
-import { IDENTITY_PATTERN, IDENTITY_RULE } from './identity';
-import type { PolicyDocument } from './policy';
+import { identityAllowed } from './identity';
+import { identitySchema } from './identitySchema';
+import { distinctPeople, MAX_PEOPLE_PER_APPROVAL, type PolicyDocument } from './policy';
 
-const identity = z.string().regex(IDENTITY_PATTERN, IDENTITY_RULE);
 const slackChannel = z
   .string()
   .regex(/^(#[a-z0-9_-]{1,80}|[CG][A-Z0-9]{2,})$/, 'must be a Slack channel id (C…) or #name');
-const approverEntry = z.union([identity, z.string().regex(/^person:[\w.-]+$/, 'must be an identity or person:<name>')]);
+const personReference = z.string().regex(/^person:[\w.-]{1,64}$/, 'must be an identity or person:<name>');
+const approverEntry = z.union([personReference, identitySchema]);
+/** `*` globs over canonical identities, e.g. `email:*@example.com`. */
+const identityPattern = z
+  .string()
+  .min(3)
+  .max(512)
+  .regex(/^(email|slack|iam|client):/, 'must start with email:, slack:, iam: or client:');
 
 export const policyDocumentSchema = z
   .object({
-    people: z.record(z.string().regex(/^[\w.-]+$/), z.array(identity).min(1)).default({}),
+    people: z.record(z.string().regex(/^[\w.-]{1,64}$/), z.array(identitySchema).min(1)).default({}),
     rules: z
       .array(
         z.object({
           name: z.string().min(1),
           match: z.object({ source: z.enum(SOURCE_KINDS).optional(), resource: z.string().min(1).optional() }),
-          approvers: z.array(approverEntry),
+          approvers: z.array(approverEntry).max(MAX_PEOPLE_PER_APPROVAL),
           requiredApprovals: z.number().int().min(1).optional(),
           requiredRejections: z.number().int().min(1).optional(),
           timeoutSeconds: z.number().int().min(60).optional(),
           slackChannel: slackChannel.optional(),
           emailRecipients: z
-            .array(identity.refine((value) => value.startsWith('email:'), 'must be an email: identity'))
+            .array(identitySchema.refine((value) => value.startsWith('email:'), 'must be an email: identity'))
             .optional(),
         }),
       )
       .default([]),
+    identities: z
+      .object({ allowed: z.array(identityPattern).min(1) })
+      .strict()
+      .optional(),
     defaults: z.object({ slackChannel: slackChannel.optional() }).strict().optional(),
   })
   .strict();
@@ -46,5 +62,67 @@ export function parsePolicyDocument(input: unknown): PolicyDocument {
     const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new InvalidPolicyError(`the policy file is not valid: ${issues.join('; ')}`, { cause: result.error });
   }
-  return result.data;
+  const document: PolicyDocument = result.data;
+  const problems = policyProblems(document);
+  if (problems.length > 0) throw new InvalidPolicyError(`the policy file cannot work: ${problems.join('; ')}`);
+  return deepFreeze(document);
+}
+
+/** What makes a well-formed policy unworkable or looser than it reads. */
+function policyProblems(document: PolicyDocument): string[] {
+  const problems: string[] = [];
+  const owner = new Map<string, string>();
+  for (const [name, identities] of Object.entries(document.people)) {
+    for (const identity of identities) {
+      const other = owner.get(identity);
+      if (other !== undefined && other !== name) {
+        problems.push(`people.${name}: ${identity} is already an identity of ${other}; one identity is one person`);
+      }
+      owner.set(identity, name);
+    }
+  }
+  const allowed = document.identities?.allowed;
+  const outside = (where: string, identities: readonly string[]) => {
+    if (allowed === undefined) return;
+    for (const identity of identities) {
+      if (!identityAllowed(identity, allowed)) problems.push(`${where}: ${identity} is outside identities.allowed`);
+    }
+  };
+  for (const [name, identities] of Object.entries(document.people)) outside(`people.${name}`, identities);
+  document.rules.forEach((rule, index) => {
+    const where = `rules.${index} ("${rule.name}")`;
+    for (const entry of rule.approvers) {
+      if (entry.startsWith('person:') && document.people[entry.slice('person:'.length)] === undefined) {
+        problems.push(`${where}: ${entry} is not in the people map`);
+      }
+    }
+    outside(
+      where,
+      rule.approvers.filter((entry) => !entry.startsWith('person:')),
+    );
+    outside(`${where}.emailRecipients`, rule.emailRecipients ?? []);
+    const people = distinctPeople(rule.approvers, document.people).size;
+    if (people > MAX_PEOPLE_PER_APPROVAL) {
+      problems.push(`${where}: names ${people} people; at most ${MAX_PEOPLE_PER_APPROVAL}`);
+    }
+    for (const [field, needed] of [
+      ['requiredApprovals', rule.requiredApprovals ?? 1],
+      ['requiredRejections', rule.requiredRejections ?? 1],
+    ] as const) {
+      if (needed > people) {
+        problems.push(
+          `${where}: ${field} ${needed} cannot be reached by ${people} distinct ${people === 1 ? 'person' : 'people'}`,
+        );
+      }
+    }
+  });
+  return problems;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -29,6 +29,7 @@ export function createDecisionDependencies(clients: SourceClients = createSource
     resumers: createSourceResumers(clients),
     events: new EventBridgeApprovalEvents(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
     people: policyDocument.people,
+    ...(policyDocument.identities ? { allowedIdentities: policyDocument.identities.allowed } : {}),
     clock: systemClock,
     log: logger,
     ...(process.env.RESUME_LEASE_SECONDS ? { resumeLeaseSeconds: Number(process.env.RESUME_LEASE_SECONDS) } : {}),

@@ -47,11 +47,17 @@ const PAGE_TITLES: Record<number, string> = {
   500: 'Something went wrong on our side',
 };
 
+/** Titles for refusals that the status's title would misdescribe. */
+const CODE_TITLES: Record<string, string> = {
+  not_from_review_page: 'Decide on the review page',
+};
+
 export function htmlErrorPages(logger: Logger): MiddlewareObj<unknown, APIGatewayProxyResultV2> {
   return {
     onError: async (request) => {
-      const { statusCode, message } = describeAndLog(logger, request.error);
-      request.response = renderErrorPage(statusCode, PAGE_TITLES[statusCode] ?? 'Request refused', message);
+      const { statusCode, code, message } = describeAndLog(logger, request.error);
+      const title = CODE_TITLES[code] ?? PAGE_TITLES[statusCode] ?? 'Request refused';
+      request.response = renderErrorPage(statusCode, title, message);
     },
   };
 }

@@ -2,13 +2,19 @@
  * The one mapping from named errors to the documented HTTP errors (`{"error": {"code", "message"}}`), used by the REST
  * API as JSON and by the review pages as HTML. Unknown errors are 500 with a message that leaks nothing.
  */
-import { InvalidReviewLinkError, InvalidSignatureError, InvalidSlackSignatureError } from '../channels/errors';
+import {
+  InvalidReviewLinkError,
+  InvalidSignatureError,
+  InvalidSlackSignatureError,
+  ReviewPostOriginError,
+} from '../channels/errors';
 import {
   ApprovalClosedError,
   ApprovalExpiredError,
   ApprovalNotFoundError,
   ConflictingVoteError,
   IdempotencyKeyReusedError,
+  InvalidIdentityError,
   NotAnApproverError,
   SelfApprovalError,
 } from '../domain/errors';
@@ -43,6 +49,13 @@ export function describeHttpError(error: unknown): HttpErrorDescription {
       ? describe(410, 'link_expired', 'This review link has expired. Ask for a new one.')
       : describe(403, 'invalid_link', 'This review link is not valid.');
   }
+  if (error instanceof ReviewPostOriginError) {
+    return describe(
+      403,
+      'not_from_review_page',
+      "This decision did not come from Greenlight's review page. Open your review link and decide on the page.",
+    );
+  }
   if (error instanceof PayloadTooLargeError) return describe(413, 'payload_too_large', error.message);
   if (error instanceof MalformedJsonError) return describe(400, 'malformed_json', error.message);
   if (error instanceof RequestValidationError) return describe(422, 'validation_failed', error.message);
@@ -54,6 +67,7 @@ export function describeHttpError(error: unknown): HttpErrorDescription {
   if (error instanceof ConflictingVoteError) return describe(409, 'conflicting_vote', error.message);
   if (error instanceof ApprovalExpiredError) return describe(410, 'expired', error.message);
   if (error instanceof IdempotencyKeyReusedError) return describe(422, 'idempotency_key_reused', error.message);
+  if (error instanceof InvalidIdentityError) return describe(422, 'invalid_identity', error.message);
   if (error instanceof InvalidCursorError) return describe(422, 'invalid_cursor', error.message);
   if (error instanceof ApprovalVersionConflictError) {
     return describe(429, 'throttled', 'too many concurrent decisions on this approval; retry shortly');

@@ -1,9 +1,10 @@
 /**
  * The Slack Web API client and signing secret. The bot token and signing secret live in Parameter Store (read on
  * first use, cached); the API base URL comes from SLACK_API_URL (default https://slack.com/api/) so the local stack
- * and tests reach a stand-in.
+ * and tests reach a stand-in. The workspace and app interactions must come from are SLACK_TEAM_ID / SLACK_APP_ID.
  */
 import { WebClient } from '@slack/web-api';
+import type { SlackOrigin } from '../channels/slackSignature';
 import { requireEnv } from './environment';
 import { readSecureParameter } from './secrets';
 
@@ -28,4 +29,12 @@ export async function slackClient(): Promise<WebClient> {
 
 export function slackSigningSecret(): Promise<string> {
   return readSecureParameter(requireEnv('SLACK_SIGNING_SECRET_PARAMETER'));
+}
+
+/** SLACK_TEAM_ID / SLACK_APP_ID, read on each call; unset or empty means that one is not checked. */
+export function slackOrigin(): SlackOrigin {
+  return {
+    teamId: process.env.SLACK_TEAM_ID?.trim() || undefined,
+    appId: process.env.SLACK_APP_ID?.trim() || undefined,
+  };
 }

@@ -3,9 +3,15 @@
  * direct `lambda:invoke.waitForTaskToken`). Documented in the README ("Step Functions request contract").
  */
 import { z } from 'zod';
-import { IDENTITY_PATTERN, IDENTITY_RULE } from '../domain/identity';
+import { identitySchema } from '../domain/identitySchema';
 
-export const identitySchema = z.string().trim().max(512).regex(IDENTITY_PATTERN, IDENTITY_RULE);
+/**
+ * Caps that keep every approval item far below DynamoDB's 400 KB (the arithmetic: test/unit/domain/approvalLimits):
+ * the request as a whole, and the counts of context fields and links.
+ */
+export const MAX_REQUEST_BYTES = 32 * 1024;
+export const MAX_CONTEXT_FIELDS = 20;
+export const MAX_CONTEXT_LINKS = 20;
 
 export const contextSchema = z
   .object({
@@ -16,9 +22,14 @@ export const contextSchema = z
           url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000),
         }),
       )
-      .max(20)
+      .max(MAX_CONTEXT_LINKS)
       .optional(),
-    fields: z.record(z.string().min(1).max(100), z.string().max(1000)).optional(),
+    fields: z
+      .record(z.string().min(1).max(100), z.string().max(1000))
+      .refine((fields) => Object.keys(fields).length <= MAX_CONTEXT_FIELDS, {
+        message: `must have at most ${MAX_CONTEXT_FIELDS} fields`,
+      })
+      .optional(),
   })
   .optional();
 
@@ -48,8 +59,13 @@ export const approvalRequestSchema = z
     (request) =>
       request.approvers === undefined ||
       request.approvers.length === 0 ||
-      (request.requiredApprovals ?? 1) <= request.approvers.length,
+      (request.requiredApprovals ?? 1) <= new Set(request.approvers).size,
     { message: 'requiredApprovals cannot exceed the number of approvers', path: ['requiredApprovals'] },
   );
+
+/** The size a request is measured by: its JSON in UTF-8 bytes. */
+export function requestBytes(request: unknown): number {
+  return Buffer.byteLength(JSON.stringify(request) ?? '', 'utf8');
+}
 
 export type ApprovalRequest = z.output<typeof approvalRequestSchema>;

@@ -6,7 +6,7 @@
 import type { SourceKind } from '../domain/approval';
 import type { SourceReference } from '../domain/sourceReference';
 import { SourceUnavailableError } from './errors';
-import type { ResumeRequest, ResumeResult } from './sourceResumer';
+import type { ResumeResult } from './sourceResumer';
 
 interface AwsErrorShape {
   name?: string;
@@ -63,11 +63,10 @@ const NETWORK_CODES = new Set([
  * so; otherwise it throws a SourceUnavailableError (the resume is finished later) or, for anything else, the error.
  */
 export async function answerAndClassify<K extends SourceKind>(
-  request: ResumeRequest,
+  approval: { id: string; sourceRef: SourceReference },
   rules: AwsFailureRules<K>,
   send: (ref: ReferenceOf<K>) => Promise<unknown>,
 ): Promise<ResumeResult> {
-  const { approval } = request;
   const ref = approval.sourceRef;
   if (ref.kind !== rules.source) {
     throw new Error(`Approval ${approval.id} has a ${ref.kind} source reference, not ${rules.referenceName} one`);

@@ -1,5 +1,5 @@
 /** The human sentence the answer carries into the source's own audit field (Image Builder reason, SSM Comment). */
-import type { ResumeRequest } from './sourceResumer';
+import type { RefusalRequest, ResumeRequest } from './sourceResumer';
 
 /**
  * E.g. `Approved by email:alice@example.com via rest at 2025-03-04T12:00:00.000Z: looks good`, or for an expiry
@@ -12,6 +12,11 @@ export function decisionText(request: ResumeRequest, answerVerbs: { approve: str
       ? `Expired without a decision at ${request.decidedAt}, ${answerVerbs[request.answer]} as the policy says`
       : `${request.outcome === 'approved' ? 'Approved' : 'Rejected'} by ${request.decidedBy.join(', ') || 'Greenlight'} via ${request.channel} at ${request.decidedAt}`;
   return request.comment ? `${headline}: ${request.comment}` : headline;
+}
+
+/** E.g. `Refused by Greenlight (Greenlight.NoEligibleApprovers): no policy rule covers this ssm workflow`. */
+export function refusalText(request: RefusalRequest): string {
+  return `Refused by Greenlight (${request.error}): ${request.reason}`;
 }
 
 /** The first `max` UTF-16 units of `text`, one fewer when that would cut a surrogate pair in half. */

@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import { type ImagebuilderClient, SendWorkflowStepActionCommand } from '@aws-sdk/client-imagebuilder';
 import { type AwsFailureRules, answerAndClassify, unavailableNames } from './awsErrorClassification';
-import { clip, decisionText } from './decisionText';
-import type { ResumeRequest, ResumeResult, SourceResumer } from './sourceResumer';
+import { clip, decisionText, refusalText } from './decisionText';
+import type { RefusalRequest, ResumeRequest, ResumeResult, SourceResumer } from './sourceResumer';
 
 /** Upper bound we keep `reason` within. */
 export const MAX_REASON_CHARS = 1024;
@@ -45,7 +45,7 @@ export function imageBuilderResumer(client: ImagebuilderClient): SourceResumer {
     kind: 'imagebuilder',
     // IdempotentParameterMismatchException lands in the rethrow: the same token with other parameters is a bug.
     resume: (request: ResumeRequest): Promise<ResumeResult> =>
-      answerAndClassify(request, FAILURE_RULES, (ref) =>
+      answerAndClassify(request.approval, FAILURE_RULES, (ref) =>
         client.send(
           new SendWorkflowStepActionCommand({
             stepExecutionId: ref.workflowStepExecutionId,
@@ -56,11 +56,25 @@ export function imageBuilderResumer(client: ImagebuilderClient): SourceResumer {
           }),
         ),
       ),
+    // STOP with its own client token: a duplicate delivery's refusal is the same request, so Image Builder answers it
+    // from its idempotency record instead of acting twice.
+    refuse: (request: RefusalRequest): Promise<ResumeResult> =>
+      answerAndClassify({ id: request.approvalId, sourceRef: request.sourceRef }, FAILURE_RULES, (ref) =>
+        client.send(
+          new SendWorkflowStepActionCommand({
+            stepExecutionId: ref.workflowStepExecutionId,
+            imageBuildVersionArn: ref.imageBuildVersionArn,
+            action: 'STOP',
+            reason: clip(refusalText(request), MAX_REASON_CHARS),
+            clientToken: imageBuilderClientToken(request.approvalId, 'refuse'),
+          }),
+        ),
+      ),
   };
 }
 
 /** `gl-` + 32 hex characters of sha256(approvalId:answer): the same for every retry of one answer, 35 characters. */
-export function imageBuilderClientToken(approvalId: string, answer: ResumeRequest['answer']): string {
+export function imageBuilderClientToken(approvalId: string, answer: ResumeRequest['answer'] | 'refuse'): string {
   return `gl-${createHash('sha256').update(`${approvalId}:${answer}`).digest('hex').slice(0, 32)}`;
 }
 

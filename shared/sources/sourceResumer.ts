@@ -1,5 +1,6 @@
 /** The other half of a source adapter: answering the waiting workflow once Greenlight has decided. */
 import type { Approval, DecisionChannel, Outcome, SourceKind } from '../domain/approval';
+import type { SourceReference } from '../domain/sourceReference';
 
 export interface ResumeRequest {
   /** The approval, with its sourceRef (task token, step execution id, …). */
@@ -31,6 +32,19 @@ export type ResumeResult =
       afterRetry?: boolean;
     };
 
+/** Error names a refused request is answered with (Step Functions `error`; the other sources get the reason). */
+export type RefusalError = 'Greenlight.InvalidRequest' | 'Greenlight.NoEligibleApprovers';
+
+/** A wait Greenlight will not open an approval for: answered at once (fail / STOP / Reject) with why. */
+export interface RefusalRequest {
+  /** The approval id the wait would have had (the answer's idempotency and the cause name it). */
+  approvalId: string;
+  sourceRef: SourceReference;
+  error: RefusalError;
+  /** Why, naming fields and rules, never values. */
+  reason: string;
+}
+
 export interface SourceResumer {
   readonly kind: SourceKind;
   /**
@@ -38,4 +52,9 @@ export interface SourceResumer {
    * SourceUnavailableError when the source could not be reached or kept failing: the resume is finished later.
    */
   resume(request: ResumeRequest): Promise<ResumeResult>;
+  /**
+   * Answers a wait that will never become an approval with a refusal; the same error rules as `resume`. A duplicate
+   * delivery's second refusal meets the source's own "already answered" error (not-waiting).
+   */
+  refuse(request: RefusalRequest): Promise<ResumeResult>;
 }

@@ -9,8 +9,8 @@
  */
 import { SendAutomationSignalCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { type AwsFailureRules, answerAndClassify, unavailableNames } from './awsErrorClassification';
-import { clip, decisionText, prefix } from './decisionText';
-import type { ResumeRequest, ResumeResult, SourceResumer } from './sourceResumer';
+import { clip, decisionText, prefix, refusalText } from './decisionText';
+import type { RefusalRequest, ResumeRequest, ResumeResult, SourceResumer } from './sourceResumer';
 
 export const MAX_COMMENT_VALUE_CHARS = 512;
 export const MAX_COMMENT_VALUES = 10;
@@ -37,12 +37,22 @@ export function ssmAutomationResumer(client: SSMClient): SourceResumer {
   return {
     kind: 'ssm',
     resume: (request: ResumeRequest): Promise<ResumeResult> =>
-      answerAndClassify(request, FAILURE_RULES, (ref) =>
+      answerAndClassify(request.approval, FAILURE_RULES, (ref) =>
         client.send(
           new SendAutomationSignalCommand({
             AutomationExecutionId: ref.automationExecutionId,
             SignalType: request.answer === 'approve' ? 'Approve' : 'Reject',
             Payload: { Comment: ssmComment(request) },
+          }),
+        ),
+      ),
+    refuse: (request: RefusalRequest): Promise<ResumeResult> =>
+      answerAndClassify({ id: request.approvalId, sourceRef: request.sourceRef }, FAILURE_RULES, (ref) =>
+        client.send(
+          new SendAutomationSignalCommand({
+            AutomationExecutionId: ref.automationExecutionId,
+            SignalType: 'Reject',
+            Payload: { Comment: commentValues(refusalText(request)) },
           }),
         ),
       ),
@@ -54,7 +64,11 @@ export function ssmAutomationResumer(client: SSMClient): SourceResumer {
  * Joined without a separator they give back the text (or its beginning followed by `…` when it was too long).
  */
 export function ssmComment(request: ResumeRequest): string[] {
-  const text = decisionText(request, { approve: 'approved', reject: 'rejected' });
+  return commentValues(decisionText(request, { approve: 'approved', reject: 'rejected' }));
+}
+
+/** Consecutive pieces of `text` within the API's 10 values of at most 512 characters. */
+function commentValues(text: string): string[] {
   const pieces: string[] = [];
   let rest = text;
   while (rest.length > 0 && pieces.length < MAX_COMMENT_VALUES - 1) {

@@ -14,6 +14,7 @@ import {
   type StepExecution,
 } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
+import { tryCanonicalIdentity } from '../domain/identity';
 import { AUTOMATION_EXECUTION_ID } from './arns';
 import { isEventBridgeEvent, parseEvent } from './parseEvent';
 import type { CaptureResult, WaitingSource } from './waitingSource';
@@ -83,10 +84,12 @@ export function ssmAutomationSource(ssm: SSMClient, options: SsmAutomationSource
     }
 
     const approvers = decodeInput(step.Inputs?.Approvers);
-    const minRequiredApprovals = Number(decodeInput(step.Inputs?.MinRequiredApprovals));
+    // MinRequiredApprovals is the runbook's setting for Greenlight's own role (it signals once); the people's quorum
+    // is the policy's, so it is not read.
     const message = decodeInput(step.Inputs?.Message);
     const documentName = automation.DocumentName ?? 'automation';
-    const requestedBy = automation.ExecutedBy;
+    const executedBy = automation.ExecutedBy?.trim();
+    const requestedBy = executedBy?.startsWith('arn:') ? tryCanonicalIdentity(`iam:${executedBy}`) : undefined;
     return {
       kind: 'waiting',
       item: {
@@ -109,13 +112,13 @@ export function ssmAutomationSource(ssm: SSMClient, options: SsmAutomationSource
               approvers: approvers
                 .map(String)
                 .filter((approver) => approver !== options.ownRoleArn)
-                .map((approver) => approverIdentity(approver, envelope.account)),
+                // One that is no identity stays as it is: it matches nobody, so it narrows the list to nobody
+                // rather than leaving it open.
+                .map((approver) => approverIdentity(approver, envelope.account))
+                .map((identity) => tryCanonicalIdentity(identity) ?? identity),
             }
           : {}),
-        ...(Number.isInteger(minRequiredApprovals) && minRequiredApprovals > 0
-          ? { requiredApprovals: minRequiredApprovals }
-          : {}),
-        ...(requestedBy?.startsWith('arn:') ? { requestedBy: `iam:${requestedBy}` } : {}),
+        ...(requestedBy === undefined ? {} : { requestedBy }),
       },
     };
   }

@@ -11,7 +11,7 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Outcome } from '../domain/approval';
 import { type AwsFailureRules, answerAndClassify, unavailableNames } from './awsErrorClassification';
-import type { ResumeRequest, ResumeResult, SourceResumer } from './sourceResumer';
+import type { RefusalRequest, ResumeRequest, ResumeResult, SourceResumer } from './sourceResumer';
 
 export const REJECTED_ERROR = 'Greenlight.Rejected';
 export const EXPIRED_ERROR = 'Greenlight.Expired';
@@ -64,7 +64,7 @@ export function stepFunctionsResumer(client: SFNClient): SourceResumer {
   return {
     kind: 'stepfunctions',
     resume: (request: ResumeRequest): Promise<ResumeResult> =>
-      answerAndClassify(request, FAILURE_RULES, async (ref) => {
+      answerAndClassify(request.approval, FAILURE_RULES, async (ref) => {
         if (request.answer === 'approve') {
           const output = decisionDocument(request, (json) => Buffer.byteLength(json, 'utf8') <= MAX_OUTPUT_BYTES);
           await client.send(new SendTaskSuccessCommand({ taskToken: ref.taskToken, output }));
@@ -75,7 +75,25 @@ export function stepFunctionsResumer(client: SFNClient): SourceResumer {
           );
         }
       }),
+    refuse: (request: RefusalRequest): Promise<ResumeResult> =>
+      answerAndClassify({ id: request.approvalId, sourceRef: request.sourceRef }, FAILURE_RULES, (ref) =>
+        client.send(
+          new SendTaskFailureCommand({
+            taskToken: ref.taskToken,
+            error: request.error,
+            cause: refusalCause(request),
+          }),
+        ),
+      ),
   };
+}
+
+/** What a refused task's Catch receives as `Cause`: `{approvalId, outcome: "refused", error, reason}`, ≤ 32 768. */
+export function refusalCause(request: RefusalRequest): string {
+  const document = (reason: string) =>
+    JSON.stringify({ approvalId: request.approvalId, outcome: 'refused', error: request.error, reason });
+  const full = document(request.reason);
+  return full.length <= MAX_CAUSE_CHARS ? full : document(`${request.reason.slice(0, MAX_CAUSE_CHARS / 2)}…`);
 }
 
 /** The stable error name a Catch in the state machine can match. */

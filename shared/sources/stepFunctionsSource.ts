@@ -7,9 +7,9 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
 import type { ApprovalRequest } from './approvalRequestSchema';
-import { approvalRequestSchema } from './approvalRequestSchema';
+import { approvalRequestSchema, MAX_REQUEST_BYTES, requestBytes, taskTokenSchema } from './approvalRequestSchema';
 import { lastArnSegment, STEP_FUNCTIONS_EXECUTION_ARN, STEP_FUNCTIONS_STATE_MACHINE_ARN } from './arns';
-import { MalformedEventError } from './errors';
+import { type EventIssue, MalformedEventError } from './errors';
 import { isEventBridgeEvent, parseEvent } from './parseEvent';
 import type { CaptureResult, WaitingSource } from './waitingSource';
 
@@ -65,29 +65,89 @@ function toWaitingItem(
   };
 }
 
+/**
+ * Parses the request; when it is not valid but carries a usable task token, the result says so (the task is then
+ * answered with a refusal), so that a workflow never waits for a request Greenlight has thrown away.
+ */
+function parseRequest(
+  request: unknown,
+  what: string,
+  at: readonly string[],
+  workflow: { executionArn?: string; stateMachineArn?: string },
+  extraIssues: EventIssue[] = [],
+): { kind: 'valid'; request: ApprovalRequest } | Extract<CaptureResult, { kind: 'invalid' }> {
+  const issues = [...extraIssues];
+  if (requestBytes(request) > MAX_REQUEST_BYTES) {
+    issues.push({ path: at.join('.') || '(payload)', message: `must be at most ${MAX_REQUEST_BYTES} bytes of JSON` });
+  }
+  let parsed: ApprovalRequest | undefined;
+  try {
+    parsed = parseEvent(approvalRequestSchema, request, 'stepfunctions', what, at);
+  } catch (error) {
+    if (!(error instanceof MalformedEventError)) throw error;
+    issues.push(...error.issues);
+  }
+  if (parsed !== undefined && issues.length === 0) return { kind: 'valid', request: parsed };
+  const token = taskTokenSchema.safeParse((request as { taskToken?: unknown } | undefined)?.taskToken);
+  if (!token.success) throw new MalformedEventError('stepfunctions', `not a valid ${what}`, issues);
+  return {
+    kind: 'invalid',
+    wait: {
+      source: 'stepfunctions',
+      naturalKey: token.data,
+      sourceRef: {
+        kind: 'stepfunctions',
+        taskToken: token.data,
+        executionArn: workflow.executionArn ?? '',
+        ...(workflow.stateMachineArn === undefined ? {} : { stateMachineArn: workflow.stateMachineArn }),
+      },
+      workflowRef: workflow.executionArn ?? '',
+    },
+    issues,
+  };
+}
+
 function captureFromEventBridge(event: unknown): CaptureResult {
   const envelope = parseEvent(eventSchema, event, 'stepfunctions', 'EventBridge event');
-  const request = parseEvent(approvalRequestSchema, envelope.detail, 'stepfunctions', 'Approval Requested detail', [
-    'detail',
-  ]);
   const executionArn = envelope.resources.find((arn) => STEP_FUNCTIONS_EXECUTION_ARN.test(arn));
-  if (executionArn === undefined) {
-    throw new MalformedEventError('stepfunctions', 'not a valid Approval Requested event', [
-      {
-        path: 'resources',
-        message:
-          'must contain the Step Functions execution ARN (added by Step Functions to events put by events:putEvents)',
-      },
-    ]);
-  }
   const stateMachineArn = envelope.resources.find((arn) => STEP_FUNCTIONS_STATE_MACHINE_ARN.test(arn));
-  return toWaitingItem(request, executionArn, stateMachineArn);
+  const missingExecution: EventIssue[] =
+    executionArn === undefined
+      ? [
+          {
+            path: 'resources',
+            message:
+              'must contain the Step Functions execution ARN (added by Step Functions to events put by events:putEvents)',
+          },
+        ]
+      : [];
+  const parsed = parseRequest(
+    envelope.detail,
+    'Approval Requested detail',
+    ['detail'],
+    { ...(executionArn ? { executionArn } : {}), ...(stateMachineArn ? { stateMachineArn } : {}) },
+    missingExecution,
+  );
+  if (parsed.kind === 'invalid') return parsed;
+  return toWaitingItem(parsed.request, executionArn as string, stateMachineArn);
 }
 
 function captureFromDirectInvoke(event: unknown): CaptureResult {
-  const request = parseEvent(approvalRequestSchema, event, 'stepfunctions', 'waitForTaskToken payload');
-  const workflow = parseEvent(directInvokePayloadSchema, event, 'stepfunctions', 'waitForTaskToken payload');
-  return toWaitingItem(request, workflow.executionArn, workflow.stateMachineArn);
+  const workflow = directInvokePayloadSchema.safeParse(event);
+  let workflowIssues: EventIssue[] = [];
+  if (!workflow.success) {
+    try {
+      parseEvent(directInvokePayloadSchema, event, 'stepfunctions', 'waitForTaskToken payload');
+    } catch (error) {
+      if (!(error instanceof MalformedEventError)) throw error;
+      workflowIssues = error.issues;
+    }
+  }
+  const found = workflow.success ? workflow.data : {};
+  const parsed = parseRequest(event, 'waitForTaskToken payload', [], found, workflowIssues);
+  if (parsed.kind === 'invalid') return parsed;
+  const { executionArn, stateMachineArn } = found as z.output<typeof directInvokePayloadSchema>;
+  return toWaitingItem(parsed.request, executionArn, stateMachineArn);
 }
 
 export function stepFunctionsSource(): WaitingSource {

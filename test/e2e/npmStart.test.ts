@@ -23,7 +23,7 @@ describe('npm start', () => {
     const page = await fetch(link);
     const decided = await fetch(`${second.httpUrl}${link.pathname}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: second.httpUrl },
       body: new URLSearchParams({ t: link.searchParams.get('t') ?? '', decision: 'approve' }).toString(),
     });
     const calls = (await (await fetch(`${second.standinsUrl}/__standins/calls`)).json()) as Array<{

@@ -82,7 +82,7 @@ describe('the local outbox', () => {
     const url = new URL(link);
     const decided = await fetch(`${greenlight.httpUrl}${url.pathname}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: greenlight.httpUrl },
       body: new URLSearchParams({ t: url.searchParams.get('t') ?? '', decision: 'reject', comment: 'not today' }),
     });
     // Assess

@@ -111,12 +111,6 @@ describe('malformed events are rejected with a logged reason, dead-lettered afte
       /no waiting source handles/,
     ],
     [
-      'bad execution ARN',
-      'stepfunctions/approval-requested',
-      (e) => ({ ...e, resources: ['arn:aws:states:bad'] }),
-      /resources/,
-    ],
-    [
       'non-JSON detail',
       'stepfunctions/approval-requested',
       (e) => ({ ...e, detail: '{"taskToken":' }),
@@ -163,11 +157,153 @@ describe('malformed events are rejected with a logged reason, dead-lettered afte
     expect(rejections[0]?.level).toBe('ERROR');
     expect(await approvalItems()).toHaveLength(0);
   });
+});
 
-  it('a direct invocation with a bad payload fails the invocation (Step Functions sees the error at once)', async () => {
+describe('requests that cannot become approvals are answered at once, exactly once, and create nothing', () => {
+  /** A sample Step Functions event whose token the stand-in knows as a waiting task, changed by `change`. */
+  function waitingRequest(
+    change: (event: ReturnType<typeof sampleEvent>) => void,
+    stateMachineName = 'checkout-deploy',
+  ) {
+    const event = sampleEvent('stepfunctions/approval-requested');
+    const waiting = stack.standins.stepFunctions.startWaitingExecution({ stateMachineName });
+    event.detail.taskToken = waiting.taskToken;
+    event.resources = [waiting.executionArn, waiting.stateMachineArn];
+    change(event);
+    return { event, waiting };
+  }
+
+  const failures = () => stack.standins.callsTo('sfn', 'SendTaskFailure');
+  /** The input of the first SendTaskFailure call (fails the test when there was none). */
+  const firstFailure = () => {
+    const [call] = failures();
+    if (call === undefined) throw new Error('no SendTaskFailure call');
+    return call.input as { error: string; cause: string };
+  };
+  const approvalIdOf = (delivery: { result?: unknown } | undefined) =>
+    (delivery?.result as { approvalId: string } | undefined)?.approvalId ?? '';
+  let deadLettersBefore = 0;
+  const newDeadLetters = () => stack.functions.deadLetters.length - deadLettersBefore;
+
+  beforeEach(() => {
+    stack.standins.reset();
+    deadLettersBefore = stack.functions.deadLetters.length;
+  });
+
+  it('an invalid request with a task token gets SendTaskFailure Greenlight.InvalidRequest naming the fields, not values', async () => {
+    // Prepare
+    const { event, waiting } = waitingRequest((e) => {
+      e.detail.approvers = ['email:car\u200bol@example.com'];
+    });
+    // Act
+    const [delivery] = await stack.publish(event);
+    // Assess
+    expect(delivery?.result).toMatchObject({ outcome: 'refused', error: 'Greenlight.InvalidRequest', answered: true });
+    expect(failures()).toHaveLength(1);
+    const input = firstFailure();
+    expect(input.error).toBe('Greenlight.InvalidRequest');
+    expect(JSON.parse(input.cause)).toMatchObject({
+      outcome: 'refused',
+      reason: expect.stringContaining('detail.approvers.0'),
+    });
+    expect(input.cause).not.toContain('car');
+    expect(stack.standins.stepFunctions.describe(waiting.executionArn)?.status).toBe('FAILED');
+    expect(await approvalItems()).toHaveLength(0);
+    expect(newDeadLetters()).toBe(0);
+  });
+
+  it('a request naming only people outside the policy gets Greenlight.NoEligibleApprovers and e-mails nobody', async () => {
+    // Prepare: the attack from the issue: mallory names herself as the approver
+    const { event } = waitingRequest((e) => {
+      e.detail.approvers = ['email:mallory@evil.example'];
+      e.detail.requiredApprovals = 1;
+    });
+    // Act
+    const [delivery] = await stack.publish(event);
+    // Assess
+    expect(delivery?.result).toMatchObject({ outcome: 'refused', error: 'Greenlight.NoEligibleApprovers' });
+    expect(firstFailure().error).toBe('Greenlight.NoEligibleApprovers');
+    expect(stack.standins.ses.sentEmails().filter((mail) => JSON.stringify(mail).includes('mallory'))).toEqual([]);
+    expect(await approvalItems()).toHaveLength(0);
+  });
+
+  it('a request that names mallory beside alice opens for alice only; mallory is never e-mailed', async () => {
+    const { event } = waitingRequest((e) => {
+      e.detail.approvers = ['email:mallory@evil.example', 'email:alice@example.com'];
+    });
+    const [delivery] = await stack.publish(event);
+    const approval = await stack.store.get(approvalIdOf(delivery));
+    expect(approval?.approvers).toEqual(['person:alice']);
+    expect(JSON.stringify(stack.standins.ses.sentEmails())).not.toContain('mallory');
+  });
+
+  it("a request asking for a quorum of 1 under a rule of 2 keeps the rule's 2; one out of reach is refused", async () => {
+    // Prepare: the rule "production state machines" needs 2 of alice, bob and carol
+    const { event } = waitingRequest((e) => {
+      delete e.detail.approvers;
+      e.detail.requiredApprovals = 1;
+    }, 'prod-deploy');
+    const { event: outOfReach } = waitingRequest((e) => {
+      delete e.detail.approvers;
+      e.detail.requiredApprovals = 3;
+      e.detail.requestedBy = 'email:Carol@Example.COM.';
+    }, 'prod-deploy');
+    // Act
+    const [delivery] = await stack.publish(event);
+    const [refused] = await stack.publish(outOfReach);
+    // Assess
+    const approval = await stack.store.get(approvalIdOf(delivery));
+    expect(approval?.requiredApprovals).toBe(2);
+    expect(refused?.result).toMatchObject({ outcome: 'refused', error: 'Greenlight.NoEligibleApprovers' });
+  });
+
+  it('duplicate and concurrent deliveries of a refused request answer the task once and never dead-letter', async () => {
+    // Prepare
+    const { event } = waitingRequest((e) => {
+      e.detail.requiredApprovals = 1.5;
+    });
+    // Act: 8 at once, then 2 late duplicates
+    const concurrent = await Promise.all(Array.from({ length: 8 }, () => stack.publish(event)));
+    const late = [await stack.publish(event), await stack.publish(event)];
+    // Assess
+    const deliveries = [...concurrent, ...late].flat();
+    expect(deliveries.every((delivery) => delivery.ok)).toBe(true);
+    expect(failures().filter((call) => call.error === undefined)).toHaveLength(1);
+    expect(failures().every((call) => call.error === undefined || call.error.name === 'TaskTimedOut')).toBe(true);
+    expect(newDeadLetters()).toBe(0);
+    expect(await approvalItems()).toHaveLength(0);
+  });
+
+  it('a direct invocation with a bad payload is answered with SendTaskFailure (the Task fails at once)', async () => {
+    // Prepare
+    const waiting = stack.standins.stepFunctions.startWaitingExecution({ stateMachineName: 'checkout-deploy' });
     const payload = sampleEvent('stepfunctions/lambda-invoke-payload');
+    payload.taskToken = waiting.taskToken;
     delete payload.executionArn;
-    await expect(stack.functions.invoke('capture', payload)).rejects.toThrow(/executionArn: is required/);
+    // Act
+    const result = await stack.functions.invoke('capture', payload);
+    // Assess
+    expect(result).toMatchObject({ outcome: 'refused', error: 'Greenlight.InvalidRequest' });
+    expect(JSON.parse(firstFailure().cause).reason).toMatch(/executionArn: is required/);
+    expect(await approvalItems()).toHaveLength(0);
+  });
+
+  it('an SSM wait whose runbook names nobody of the policy is rejected with the reason', async () => {
+    // Prepare
+    const automation = stack.standins.ssm.startWaitingAutomation({
+      documentName: 'Deploy',
+      approvers: ['arn:aws:iam::111122223333:role/greenlight-resume', 'arn:aws:iam::111122223333:user/mallory'],
+    });
+    const event = sampleEvent('ssm/automation-step-waiting');
+    event.detail.ExecutionId = automation.automationExecutionId;
+    // Act
+    const [delivery] = await stack.publish(event, 'default');
+    // Assess
+    expect(delivery?.result).toMatchObject({ outcome: 'refused', error: 'Greenlight.NoEligibleApprovers' });
+    const signals = stack.standins.callsTo('ssm', 'SendAutomationSignal');
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.input).toMatchObject({ SignalType: 'Reject' });
+    expect(JSON.stringify(signals[0]?.input)).toContain('Greenlight.NoEligibleApprovers');
     expect(await approvalItems()).toHaveLength(0);
   });
 });

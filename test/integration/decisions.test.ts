@@ -257,6 +257,41 @@ describe('bad input gets the documented 4xx and changes nothing', () => {
   });
 
   it.each([
+    ['in capitals with a trailing dot', 'email:Carol@Example.COM.', 'email:carol@example.com'],
+    ['in full-width letters', 'email:ｃａｒｏｌ@example.com', 'slack:U024BE7LC'],
+  ])('a requester written %s cannot approve their own request → 403 self_approval', async (_how, requestedBy, as) => {
+    // Prepare
+    const workflow = await harness.openWaiting('stepfunctions', { requestedBy });
+    const before = await stack.store.get(workflow.approvalId);
+    // Act
+    const reply = await harness.decide('rest', workflow.approvalId, 'approve', as);
+    // Assess
+    expect(before?.requestedBy).toBe('email:carol@example.com');
+    expect(reply?.statusCode).toBe(403);
+    expect(JSON.parse(reply?.body ?? '{}').error.code).toBe('self_approval');
+    expect(await stack.store.get(workflow.approvalId)).toEqual(before);
+  });
+
+  it('an approver with a zero-width character is refused with 422 and changes nothing', async () => {
+    const workflow = await harness.openWaiting('stepfunctions');
+    const before = await stack.store.get(workflow.approvalId);
+    const reply = await harness.decide('rest', workflow.approvalId, 'approve', 'email:ali\u200bce@example.com');
+    expect(reply?.statusCode).toBe(422);
+    expect(await stack.store.get(workflow.approvalId)).toEqual(before);
+  });
+
+  it('a vote records the canonical identity and the person it resolved to', async () => {
+    const workflow = await harness.openWaiting('stepfunctions');
+    await harness.decide('rest', workflow.approvalId, 'approve', ' email:Alice@Example.com. ');
+    const approval = await stack.store.get(workflow.approvalId);
+    expect(approval?.votes[0]).toMatchObject({
+      approver: 'email:alice@example.com',
+      person: 'person:alice',
+      channel: 'rest',
+    });
+  });
+
+  it.each([
     ['an unknown id', '/v1/approvals/apr_0123456789abcdef0123456789abcdef/decision'],
     ['a malformed id', '/v1/approvals/not-an-id/decision'],
   ])('%s → 404 not_found', async (_name, path) => {
@@ -283,10 +318,7 @@ describe('bad input gets the documented 4xx and changes nothing', () => {
     const replies = [
       await harness.http('GET', `${link.pathname}?t=${tampered}`),
       await harness.http('GET', `${link.pathname}?t=${foreign}`),
-      await harness.http('POST', link.pathname, {
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ t: tampered, decision: 'approve' }).toString(),
-      }),
+      await harness.reviewPost(link.pathname, new URLSearchParams({ t: tampered, decision: 'approve' })),
     ];
     // Assess
     for (const reply of replies) {
@@ -297,6 +329,70 @@ describe('bad input gets the documented 4xx and changes nothing', () => {
     }
     expect(await stack.store.get(workflow.approvalId)).toEqual(before);
     expect(harness.answerCalls(workflow)).toHaveLength(0);
+  });
+});
+
+describe('review-link POSTs must come from the review page', () => {
+  /** A correct form POST (a valid link of an approver, a valid decision) with these headers instead of a browser's. */
+  async function postFrom(headers: Record<string, string>, workflow: { approvalId: string }, body?: string) {
+    const link = new URL(stack.reviewLink(workflow.approvalId, 'email:alice@example.com'));
+    const form = new URLSearchParams({ t: link.searchParams.get('t') ?? '', decision: 'approve', comment: 'csrf?' });
+    return harness.http('POST', link.pathname, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: body ?? form.toString(),
+    });
+  }
+
+  it.each([
+    ['a cross-site Origin', { origin: 'https://evil.example' }],
+    ['neither Origin nor Sec-Fetch-Site', {}],
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['Sec-Fetch-Site: same-site', { 'sec-fetch-site': 'same-site' }],
+    ['Origin: null', { origin: 'null' }],
+    ['a cross-site Origin and fetch', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }],
+  ])('%s → 403 page, no vote, no answer', async (_name, headers) => {
+    // Prepare
+    const workflow = await harness.openWaiting('stepfunctions');
+    const before = await stack.store.get(workflow.approvalId);
+    // Act
+    const reply = await postFrom(headers, workflow);
+    // Assess
+    expect(reply.statusCode).toBe(403);
+    expect(reply.headers['content-type']).toMatch(/text\/html/);
+    expect(reply.body).toContain('Decide on the review page');
+    expect(reply.body).toContain('This decision did not come from Greenlight&#39;s review page.');
+    expect(reply.body).not.toMatch(/at \w+ \(|Error:/);
+    expect(await stack.store.get(workflow.approvalId)).toEqual(before);
+    expect(harness.answerCalls(workflow)).toHaveLength(0);
+  });
+
+  it('is checked before the body is read: a foreign oversized or malformed POST is refused as foreign', async () => {
+    // Prepare
+    const workflow = await harness.openWaiting('ssm');
+    // Act
+    const oversized = await postFrom({ origin: 'https://evil.example' }, workflow, 'x'.repeat(70 * 1024));
+    const malformed = await postFrom({ origin: 'https://evil.example' }, workflow, 't=&decision=maybe');
+    // Assess
+    expect([oversized.statusCode, malformed.statusCode]).toEqual([403, 403]);
+    expect(oversized.body).toContain('did not come from Greenlight&#39;s review page');
+    expect(malformed.body).toContain('did not come from Greenlight&#39;s review page');
+  });
+
+  it.each([
+    ['Origin equal to the public base URL', () => ({ origin: new URL(stack.httpUrl).origin })],
+    ['Sec-Fetch-Site: same-origin (no Origin)', () => ({ 'sec-fetch-site': 'same-origin' })],
+  ])('%s → decides', async (_name, headers) => {
+    // Prepare
+    const workflow = await harness.openWaiting('stepfunctions');
+    // Act
+    const reply = await postFrom(headers(), workflow);
+    // Assess
+    expect(reply.statusCode).toBe(200);
+    expect(reply.body).toContain('Approved. The workflow continues.');
+    expect((await stack.store.get(workflow.approvalId))?.votes).toMatchObject([
+      { approver: 'email:alice@example.com', decision: 'approve', channel: 'review-link', comment: 'csrf?' },
+    ]);
+    expect(harness.answerCalls(workflow).map((call) => call.operation)).toEqual(['SendTaskSuccess']);
   });
 });
 
@@ -312,7 +408,7 @@ describe('GET never decides', () => {
         const page = await harness.http('GET', `${link.pathname}${link.search}`);
         expect(page.statusCode).toBe(200);
         expect(page.body).toContain('name="decision" value="approve"');
-        expect(page.headers['referrer-policy']).toBe('no-referrer');
+        expect(page.headers['referrer-policy']).toBe('same-origin');
       }
       const rest = await harness.rest('GET', `/v1/approvals/${workflow.approvalId}`);
       expectMatchesOpenApi('GET', '/v1/approvals/{id}', rest);

@@ -51,6 +51,7 @@ async function dependencies(clock: MovableClock, crash?: CrashPoint): Promise<De
   const crashed = new Set<string>();
   const crashing = (resumer: SourceResumer): SourceResumer => ({
     kind: resumer.kind,
+    refuse: (request) => resumer.refuse(request),
     resume: async (request) => {
       if (crash && !crashed.has(request.approval.id)) {
         crashed.add(request.approval.id);

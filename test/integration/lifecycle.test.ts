@@ -156,6 +156,7 @@ describe('interrupted answers', () => {
     const dying = {
       kind: 'imagebuilder' as const,
       resume: async () => Promise.reject(new Error('crash before the call')),
+      refuse: async () => Promise.reject(new Error('not expected')),
     };
     await expect(
       decideApproval(

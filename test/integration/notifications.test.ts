@@ -139,6 +139,91 @@ describe('Slack requests are verified', () => {
     expect(await stack.store.get(workflow.approvalId)).toEqual(before);
     expect(harness.answerCalls(workflow)).toHaveLength(0);
   });
+
+  it.each([
+    ['another workspace (team.id)', { teamId: 'T0ELSEWHERE' }],
+    ['another Slack app (api_app_id)', { appId: 'A0ELSEWHERE' }],
+  ] as const)(
+    'a correctly signed click from %s → 401 like a bad signature; no vote, nothing changes',
+    async (_name, origin) => {
+      // Prepare
+      const workflow = await harness.openWaiting('stepfunctions', { requiredApprovals: 2 });
+      const before = await stack.store.get(workflow.approvalId);
+      const ephemeralBefore = stack.slack.ephemeralMessages().length;
+      // Act
+      const reply = await harness.slackClick(workflow.approvalId, 'approve', 'U024BE7LH', origin);
+      // Assess
+      expect(reply.statusCode).toBe(401);
+      expect(JSON.parse(reply.body).error.code).toBe('invalid_signature');
+      const after = await stack.store.get(workflow.approvalId);
+      expect(after).toEqual(before);
+      expect(after?.votes).toEqual([]);
+      expect(harness.answerCalls(workflow)).toHaveLength(0);
+      expect(harness.slackMessageOf(workflow.approvalId)?.updates).toBe(0);
+      expect(stack.slack.ephemeralMessages()).toHaveLength(ephemeralBefore);
+    },
+  );
+
+  it('a correctly signed modal submission from another workspace → 401; no vote', async () => {
+    // Prepare
+    const workflow = await harness.openWaiting('stepfunctions', { requiredApprovals: 2 });
+    const before = await stack.store.get(workflow.approvalId);
+    // Act
+    const reply = await harness.slackInteraction({
+      type: 'view_submission',
+      ...harness.slackOrigin({ teamId: 'T0ELSEWHERE' }),
+      user: { id: 'U024BE7LH' },
+      view: {
+        callback_id: 'greenlight.comment',
+        private_metadata: workflow.approvalId,
+        state: {
+          values: {
+            decision: { decision: { selected_option: { value: 'approve' } } },
+            comment: { comment: { value: 'from elsewhere' } },
+          },
+        },
+      },
+    });
+    // Assess
+    expect(reply.statusCode).toBe(401);
+    expect(JSON.parse(reply.body).error.code).toBe('invalid_signature');
+    expect(await stack.store.get(workflow.approvalId)).toEqual(before);
+  });
+
+  it('the same click from the configured workspace and app is accepted and its vote counts', async () => {
+    // Prepare
+    const workflow = await harness.openWaiting('stepfunctions', { requiredApprovals: 2 });
+    // Act
+    const reply = await harness.slackClick(workflow.approvalId, 'approve', 'U024BE7LH');
+    // Assess
+    expect(reply.statusCode).toBe(200);
+    const after = await stack.store.get(workflow.approvalId);
+    expect(after?.status).toBe('pending');
+    expect(after?.votes.map((vote) => ({ decision: vote.decision, channel: vote.channel }))).toEqual([
+      { decision: 'approve', channel: 'slack' },
+    ]);
+    expect(harness.slackMessageOf(workflow.approvalId)?.updates).toBe(1);
+  });
+
+  it('with SLACK_TEAM_ID and SLACK_APP_ID empty, the origin is not checked', async () => {
+    // Prepare
+    const workflow = await harness.openWaiting('stepfunctions', { requiredApprovals: 2 });
+    const configured = { team: process.env.SLACK_TEAM_ID, app: process.env.SLACK_APP_ID };
+    process.env.SLACK_TEAM_ID = '';
+    process.env.SLACK_APP_ID = '';
+    try {
+      // Act
+      const reply = await harness.slackClick(workflow.approvalId, 'approve', 'U024BE7LH', {
+        teamId: 'T0ELSEWHERE',
+        appId: 'A0ELSEWHERE',
+      });
+      // Assess
+      expect(reply.statusCode).toBe(200);
+      expect((await stack.store.get(workflow.approvalId))?.votes).toHaveLength(1);
+    } finally {
+      Object.assign(process.env, { SLACK_TEAM_ID: configured.team ?? '', SLACK_APP_ID: configured.app ?? '' });
+    }
+  });
 });
 
 describe('Slack and SES failures never lose or block an approval', () => {

@@ -16,11 +16,11 @@ import {
   approvalIdArb,
   contentTypeArb,
   cursorArb,
-  DECIDING_IDENTITIES,
   DECIDING_SLACK_IDS,
   decidingIdentityArb,
   headersArb,
   hex64Arb,
+  isDecidingIdentity,
   mostly,
   nonDecidingIdentityArb,
   pathSegmentArb,
@@ -377,11 +377,7 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
             if (body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body)) {
               // Only the approval already decided may see a deciding identity (a replay or a conflict: no change).
               const approver = body.approver;
-              if (
-                typeof approver === 'string' &&
-                DECIDING_IDENTITIES.has(approver.trim()) &&
-                input.segment !== pool.decidedId
-              ) {
+              if (typeof approver === 'string' && isDecidingIdentity(approver) && input.segment !== pool.decidedId) {
                 body = { ...body, approver: 'email:mallory@example.com' };
               }
               body = JSON.stringify(body);
@@ -490,6 +486,38 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
       expect(Object.keys(seen)).toEqual(expect.arrayContaining(['200', '403', '404', '410', '422']));
     }, 60_000);
 
+    /** Header text as HTTP would carry it (no CR/LF). */
+    const headerTextArb = (maxLength: number) =>
+      fc.string({ unit: 'grapheme-ascii', maxLength }).map((value) => value.replace(/[\r\n]/g, ''));
+
+    /**
+     * Where the POST says it comes from: mostly Greenlight's page (so the fuzzing reaches past the origin check),
+     * else a foreign or `null` Origin, a cross-site / same-site / user-typed fetch, garbage, or neither header.
+     */
+    const postedFromArb = (pageOrigin: string): fc.Arbitrary<Record<string, string>> =>
+      fc.oneof(
+        { weight: 6, arbitrary: fc.constant({ origin: pageOrigin }) },
+        { weight: 2, arbitrary: fc.constant({ 'sec-fetch-site': 'same-origin' }) },
+        {
+          weight: 3,
+          arbitrary: fc.oneof(
+            fc.constant({}),
+            fc
+              .constantFrom(
+                'null',
+                'https://evil.example',
+                `${pageOrigin}.evil.example`,
+                `${pageOrigin}/review`,
+                pageOrigin.replace('http:', 'https:'),
+                `${pageOrigin},https://evil.example`,
+              )
+              .map((origin) => ({ origin })),
+            fc.constantFrom('cross-site', 'same-site', 'none').map((site) => ({ 'sec-fetch-site': site })),
+            fc.record({ origin: headerTextArb(60), 'sec-fetch-site': headerTextArb(20) }),
+          ),
+        },
+      );
+
     it('POST /review/{id}', async () => {
       const seen = await fuzz(
         'review',
@@ -497,6 +525,7 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
           .chain((pick) =>
             fc.record({
               pick: fc.constant(pick),
+              postedFrom: postedFromArb(new URL(context.stack.httpUrl).origin),
               segment: reviewSegment(pick),
               decision: mostly(
                 fc.constantFrom('approve', 'reject'),
@@ -519,14 +548,14 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
             const mayDecide =
               claim !== undefined &&
               !claim.expired &&
-              DECIDING_IDENTITIES.has(claim.approver) &&
+              isDecidingIdentity(claim.approver) &&
               claim.approvalId !== pool.decidedId;
             // A valid link of someone who may decide, on an open approval, only ever carries an invalid decision.
             if (mayDecide && (decision === 'approve' || decision === 'reject')) decision = `${decision}?`;
             const form = new URLSearchParams({ ...input.extra, t: input.pick.token, decision });
             if (input.pick.token.length % 11 === 0) form.delete('t');
             if (input.comment !== undefined) form.set('comment', input.comment);
-            const headers = { ...input.headers };
+            const headers = { ...input.headers, ...input.postedFrom };
             if (input.contentType !== undefined) headers['content-type'] = input.contentType;
             else delete headers['content-type'];
             return {
@@ -550,9 +579,19 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
         { weight: 3, arbitrary: fc.constantFrom(...pool.ids) },
         { weight: 2, arbitrary: approvalIdArb(pool.ids) },
       );
+      // Where Slack says the interaction comes from: mostly the stack's workspace and app (so the fuzzing reaches
+      // past the origin check), else another one, garbage, or nothing.
+      const { slackTeamId, slackAppId } = context.stack;
+      const teamArb = mostly(
+        fc.record({ id: fc.constant(slackTeamId), domain: fc.string({ maxLength: 10 }) }),
+        fc.oneof(fc.record({ id: fc.constantFrom('T0OTHER', slackTeamId.toLowerCase()) }), wrongJsonArb),
+      );
+      const appIdArb = mostly(fc.constant(slackAppId), fc.oneof(fc.constantFrom('A0OTHER', ''), wrongJsonArb));
       const blockActions = fc.record(
         {
           type: mostly(fc.constant('block_actions'), fc.string({ maxLength: 15 })),
+          team: teamArb,
+          api_app_id: appIdArb,
           user: mostly(fc.record({ id: fc.oneof(slackUserArb, fc.constantFrom(...DECIDING_SLACK_IDS)) }), wrongJsonArb),
           trigger_id: mostly(fc.uuid(), fc.oneof(fc.string({ maxLength: 12 }), wrongJsonArb)),
           channel: mostly(fc.record({ id: fc.string({ minLength: 1, maxLength: 12 }) }), wrongJsonArb),
@@ -574,10 +613,12 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
             wrongJsonArb,
           ),
         },
-        { requiredKeys: ['type', 'user', 'actions'] },
+        { requiredKeys: ['type', 'team', 'api_app_id', 'user', 'actions'] },
       );
       const viewSubmission = fc.record({
         type: fc.constant('view_submission'),
+        team: teamArb,
+        api_app_id: appIdArb,
         user: fc.record({ id: fc.oneof(slackUserArb, fc.constantFrom(...DECIDING_SLACK_IDS)) }),
         view: fc.record(
           {
@@ -673,6 +714,8 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
       const body = new URLSearchParams({
         payload: JSON.stringify({
           type: 'block_actions',
+          team: { id: context.stack.slackTeamId },
+          api_app_id: context.stack.slackAppId,
           user: { id: 'U024BE7LH' },
           actions: [{ type: 'button', action_id: 'greenlight.comment', value: approvalId }],
         }),

@@ -6,6 +6,7 @@
  *   2. crashPoints.ts  — a crash before/after every store write and resume call, then a touch after the lease
  *   3. faults.ts       — stand-in errors, timeouts and hang-ups on the answer calls, Slack faults, DynamoDB throttling
  *   4. httpFuzz.ts, eventFuzz.ts — property-based fuzzing of every HTTP route and every event parser
+ *   6. trustProperties.ts — canonical identities, the policy as the upper bound, refusals answered exactly once
  *
  * It ends with one summary block, and fails when an approval was lost, a workflow answered twice, or bad input got a
  * 5xx.
@@ -22,6 +23,7 @@ import { crashPointScenarios } from './crashPoints';
 import { eventFuzzScenarios } from './eventFuzz';
 import { faultScenarios } from './faults';
 import { httpFuzzScenarios } from './httpFuzz';
+import { trustPropertyScenarios } from './trustProperties';
 
 process.env.LOG_LEVEL = 'SILENT'; // thousands of refused requests; the assertions read replies and recorded state
 
@@ -49,6 +51,7 @@ crashPointScenarios(context);
 faultScenarios(context);
 httpFuzzScenarios(context);
 eventFuzzScenarios(context);
+trustPropertyScenarios(context);
 
 describe('5. the summary', () => {
   it('no approval lost, no workflow answered twice, no 5xx on bad input', () => {

@@ -40,6 +40,11 @@ const SLACK_IDS: Record<string, string> = {
   'email:carol@example.com': 'U024BE7LC',
 };
 
+/** What a browser adds to the review page's form POST: the page's origin (the local stack's public base URL). */
+export function reviewPageHeaders(stack: Pick<LocalStack, 'httpUrl'>): Record<string, string> {
+  return { origin: new URL(stack.httpUrl).origin };
+}
+
 export class DecisionHarness {
   readonly responses: HttpReply[] = [];
   private readonly eventBridge = new EventBridgeClient({});
@@ -128,6 +133,14 @@ export class DecisionHarness {
     return reply;
   }
 
+  /** The review page's form POST as a browser sends it: form-encoded, with the page's own `Origin` (unless told). */
+  reviewPost(path: string, form: URLSearchParams, headers: Record<string, string> = reviewPageHeaders(this.stack)) {
+    return this.http('POST', path, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: form.toString(),
+    });
+  }
+
   /** A REST call signed with the local secret (or with what the test says instead). */
   rest(
     method: string,
@@ -188,18 +201,25 @@ export class DecisionHarness {
     });
   }
 
-  /** A click on the message's Approve / Reject button by a Slack user. */
+  /** Where Slack says an interaction comes from: the local stack's workspace and app, unless the test says otherwise. */
+  slackOrigin(origin: { teamId?: string; appId?: string } = {}) {
+    const teamId = origin.teamId ?? this.stack.slackTeamId;
+    return { team: { id: teamId, domain: 'greenlight-test' }, api_app_id: origin.appId ?? this.stack.slackAppId };
+  }
+
+  /** A click on the message's Approve / Reject button by a Slack user (from the stack's workspace and app). */
   slackClick(
     approvalId: string,
     decision: 'approve' | 'reject',
     slackUserId: string,
-    options: Parameters<DecisionHarness['slackInteraction']>[1] = {},
+    options: Parameters<DecisionHarness['slackInteraction']>[1] & { teamId?: string; appId?: string } = {},
   ) {
     const message = this.slackMessageOf(approvalId);
     return this.slackInteraction(
       {
         type: 'block_actions',
-        user: { id: slackUserId },
+        ...this.slackOrigin(options),
+        user: { id: slackUserId, team_id: options.teamId ?? this.stack.slackTeamId },
         trigger_id: randomUUID(),
         channel: { id: message?.channel ?? '#approvals' },
         message: { ts: message?.ts },
@@ -227,10 +247,7 @@ export class DecisionHarness {
     if (channel === 'review-link') {
       const link = new URL(this.stack.reviewLink(approvalId, approver));
       const form = new URLSearchParams({ t: link.searchParams.get('t') ?? '', decision, comment: 'from the page' });
-      return this.http('POST', link.pathname, {
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form.toString(),
-      });
+      return this.reviewPost(link.pathname, form);
     }
     await this.eventBridge.send(
       new PutEventsCommand({

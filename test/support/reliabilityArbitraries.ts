@@ -3,6 +3,7 @@
  * (ids, query strings, headers, bodies, identities) the fuzzers combine.
  */
 import fc from 'fast-check';
+import { tryCanonicalIdentity } from '../../shared/domain/identity';
 import { policyDocument } from '../../shared/runtime/policy';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -192,6 +193,12 @@ export const DECIDING_IDENTITIES = new Set([
   ...(policyDocument.people.carol ?? []),
   'iam:arn:aws:iam::111122223333:role/greenlight',
 ]);
+/** Whether `raw` is, in canonical form, one of the deciding identities (`email:ALICE@example.com` is alice). */
+export function isDecidingIdentity(raw: string): boolean {
+  const canonical = tryCanonicalIdentity(raw);
+  return canonical !== undefined && DECIDING_IDENTITIES.has(canonical);
+}
+
 export const DECIDING_SLACK_IDS = new Set(
   [...DECIDING_IDENTITIES].filter((identity) => identity.startsWith('slack:')).map((identity) => identity.slice(6)),
 );
@@ -202,8 +209,10 @@ const OTHER_IDENTITIES = [
   'slack:U024BE7LB',
   'slack:U0MALLORY',
   'iam:arn:aws:iam::111122223333:user/mallory',
-  'email:ALICE@example.com',
+  // Near misses that are someone else in canonical form; `email:ALICE@example.com` is alice and decides.
   'email:alice@example.com.evil',
+  'email:alice+x@example.com',
+  'email:al\u200bice@example.com',
   'iam:arn:aws:iam::111122223333:role/deployer',
 ];
 
@@ -334,6 +343,8 @@ const HEADER_NAMES = [
   'host',
   'x-forwarded-for',
   'user-agent',
+  'origin',
+  'sec-fetch-site',
 ];
 
 const CONTENT_TYPES = [

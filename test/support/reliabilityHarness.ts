@@ -225,6 +225,7 @@ export class CrashPoints {
     const wrap = (resumer: SourceResumer): SourceResumer => ({
       kind: resumer.kind,
       resume: (request) => this.run(`resume ${request.answer}`, () => resumer.resume(request)),
+      refuse: (request) => this.run('refuse', () => resumer.refuse(request)),
     });
     return { stepfunctions: wrap(inner.stepfunctions), imagebuilder: wrap(inner.imagebuilder), ssm: wrap(inner.ssm) };
   }

@@ -24,12 +24,15 @@ let packagingSeconds: number;
 beforeAll(async () => {
   packageDir = mkdtempSync(join(tmpdir(), 'greenlight-package-'));
   const started = Date.now();
-  // GREENLIGHT_EMAIL_FROM is dropped too, so notify's EMAIL_FROM_ADDRESS is the default serverless.yml declares.
+  // GREENLIGHT_EMAIL_FROM and GREENLIGHT_SLACK_* are dropped too, so notify's EMAIL_FROM_ADDRESS and slackInteractions'
+  // SLACK_TEAM_ID / SLACK_APP_ID are the defaults serverless.yml declares.
   const {
     AWS_PROFILE: _p,
     AWS_DEFAULT_PROFILE: _d,
     AWS_SESSION_TOKEN: _t,
     GREENLIGHT_EMAIL_FROM: _f,
+    GREENLIGHT_SLACK_TEAM_ID: _st,
+    GREENLIGHT_SLACK_APP_ID: _sa,
     ...env
   } = process.env;
   await run(
@@ -159,15 +162,80 @@ describe('functions', () => {
     }
   });
 
-  it('notify alone gets the API endpoint (for review links) and the sender address', () => {
+  it('notify (review links) and reviewPages (the POST must come from that origin) alone get the API endpoint; notify alone the sender address', () => {
     expect(resources.NotifyLambdaFunction.Properties.Environment.Variables).toMatchObject({
       PUBLIC_BASE_URL: { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] },
       EMAIL_FROM_ADDRESS: 'approvals@example.com',
     });
+    expect(resources.ReviewPagesLambdaFunction.Properties.Environment.Variables).toMatchObject({
+      PUBLIC_BASE_URL: { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] },
+    });
+    for (const key of FUNCTION_KEYS.filter((k) => k !== 'notify' && k !== 'reviewPages')) {
+      expect(Object.keys(resources[FUNCTIONS[key]].Properties.Environment.Variables), key).not.toContain(
+        'PUBLIC_BASE_URL',
+      );
+    }
     for (const key of FUNCTION_KEYS.filter((k) => k !== 'notify')) {
       const variables = resources[FUNCTIONS[key]].Properties.Environment.Variables;
-      expect(Object.keys(variables), key).not.toContain('PUBLIC_BASE_URL');
       expect(Object.keys(variables), key).not.toContain('EMAIL_FROM_ADDRESS');
+    }
+  });
+
+  it('has no dependency cycle (reviewPages reads the endpoint of the API that invokes it)', () => {
+    // Prepare: every resource's dependencies (Ref, Fn::GetAtt, ${X} / ${X.Attr} in Fn::Sub, DependsOn).
+    const dependenciesOf = (value: unknown, found = new Set<string>()): Set<string> => {
+      if (typeof value === 'string') return found;
+      if (Array.isArray(value)) {
+        for (const item of value) dependenciesOf(item, found);
+        return found;
+      }
+      if (typeof value !== 'object' || value === null) return found;
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'Ref' && typeof inner === 'string') found.add(inner);
+        else if (key === 'Fn::GetAtt') found.add(String(Array.isArray(inner) ? inner[0] : String(inner).split('.')[0]));
+        else if (key === 'Fn::Sub') {
+          const text = Array.isArray(inner) ? inner[0] : inner;
+          for (const match of String(text).matchAll(/\$\{([^}.!]+)/g)) found.add(match[1] as string);
+          if (Array.isArray(inner)) dependenciesOf(inner[1], found);
+        } else dependenciesOf(inner, found);
+      }
+      return found;
+    };
+    const graph = new Map(
+      Object.entries(resources).map(([id, resource]) => {
+        const edges = dependenciesOf(resource.Properties);
+        for (const dependency of asList<string>(resource.DependsOn)) edges.add(dependency);
+        return [id, [...edges].filter((edge) => edge in resources)];
+      }),
+    );
+    // Act: depth-first search for a back edge.
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[][] = [];
+    const visit = (id: string, path: string[]) => {
+      if (state.get(id) === 'done') return;
+      if (state.get(id) === 'open') {
+        cycles.push([...path.slice(path.indexOf(id)), id]);
+        return;
+      }
+      state.set(id, 'open');
+      for (const next of graph.get(id) ?? []) visit(next, [...path, id]);
+      state.set(id, 'done');
+    };
+    for (const id of graph.keys()) visit(id, []);
+    // Assess
+    expect(graph.get('ReviewPagesLambdaFunction')).toContain('HttpApi');
+    expect(cycles).toEqual([]);
+  });
+
+  it('slackInteractions alone gets the Slack workspace and app ids, from the deploy-time environment (empty: off)', () => {
+    expect(resources.SlackInteractionsLambdaFunction.Properties.Environment.Variables).toMatchObject({
+      SLACK_TEAM_ID: '',
+      SLACK_APP_ID: '',
+    });
+    for (const key of FUNCTION_KEYS.filter((k) => k !== 'slackInteractions')) {
+      const variables = Object.keys(resources[FUNCTIONS[key]].Properties.Environment.Variables);
+      expect(variables, key).not.toContain('SLACK_TEAM_ID');
+      expect(variables, key).not.toContain('SLACK_APP_ID');
     }
   });
 
@@ -187,7 +255,7 @@ describe('functions', () => {
       const candidates = ['.mjs', '.cjs', '.js'].map((ext) => `${modulePath}${ext}`).filter((f) => entries.includes(f));
       expect(candidates).toEqual([`${modulePath}.mjs`]);
       // The environment as Lambda would resolve it (EVENT_BUS_NAME is `Ref ApprovalEventBus`, i.e. the bus name;
-      // notify's PUBLIC_BASE_URL is `!GetAtt HttpApi.ApiEndpoint`, the API's https:// endpoint).
+      // notify's and reviewPages' PUBLIC_BASE_URL is `!GetAtt HttpApi.ApiEndpoint`, the API's https:// endpoint).
       const resolved: Record<string, string> = {
         '${ApprovalEventBus}': 'greenlight-dev',
         '${HttpApi.ApiEndpoint}': API_ENDPOINT,

@@ -361,6 +361,8 @@ const EVENT_MAKERS: Record<string, EventMaker> = {
     const message = bench.harness.slackMessageOf(approvalId);
     const payload = {
       type: 'block_actions',
+      team: { id: bench.stack.slackTeamId },
+      api_app_id: bench.stack.slackAppId,
       user: { id: 'U024BE7LH' },
       trigger_id: crypto.randomUUID(),
       channel: { id: message?.channel ?? '#approvals' },

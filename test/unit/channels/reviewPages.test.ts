@@ -56,7 +56,7 @@ function expectProtectiveHeaders(response: HtmlResponse): void {
   expect(response.headers).toMatchObject({
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
+    'referrer-policy': 'same-origin',
     'x-robots-tag': 'noindex',
     'x-frame-options': 'DENY',
     'content-security-policy': CONTENT_SECURITY_POLICY,

@@ -1,4 +1,4 @@
-import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlock, Button, KnownBlock, RichTextBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { consoleLinksFor, type PageLink } from '../../../shared/channels/reviewPages';
 import {
@@ -7,6 +7,8 @@ import {
   commentModal,
   escapeSlackText,
   refusalMessage,
+  reminderMessage,
+  richTextLength,
   SLACK_ACTION_IDS,
   SLACK_LIMITS,
   type SlackMessage,
@@ -67,23 +69,68 @@ function blocksOfType<T extends KnownBlock['type']>(
   return blocks.filter((block): block is Extract<KnownBlock, { type: T }> => block.type === type);
 }
 
-/** Every text Slack would parse as mrkdwn (section texts and fields, context elements) plus the fallback. */
-function mrkdwnTexts(result: SlackMessage): string[] {
-  const texts = [result.text];
-  for (const block of result.blocks) {
-    if (block.type === 'section') {
-      if (block.text?.type === 'mrkdwn') texts.push(block.text.text);
-      for (const field of block.fields ?? []) if (field.type === 'mrkdwn') texts.push(field.text);
-    }
-    if (block.type === 'context') {
-      for (const element of block.elements) if (element.type === 'mrkdwn') texts.push(element.text);
-    }
-  }
-  return texts;
+type Node = { type?: unknown; [key: string]: unknown };
+
+/** Every object in the tree, with the `type`s of the objects around it (outermost first). */
+function nodes(value: unknown, around: string[] = []): Array<{ node: Node; around: string[] }> {
+  if (Array.isArray(value)) return value.flatMap((item) => nodes(item, around));
+  if (typeof value !== 'object' || value === null) return [];
+  const node = value as Node;
+  const inside = [...around, String(node.type)];
+  return [{ node, around }, ...Object.values(node).flatMap((child) => nodes(child, inside))];
 }
 
+/** The `text` of every text object of this type (`mrkdwn` is what Slack parses) anywhere in the tree. */
+function textObjects(tree: unknown, type: 'mrkdwn' | 'plain_text'): string[] {
+  return nodes(tree)
+    .filter(({ node }) => node.type === type && typeof node.text === 'string')
+    .map(({ node }) => node.text as string);
+}
+
+/** A rich-text element as a reader sees it: links by their label, mentions as @id, emoji as :name:. */
+function richToString(element: Node): string {
+  const children = (element.elements ?? []) as Node[];
+  switch (element.type) {
+    case 'rich_text':
+      return children.map(richToString).join('\n');
+    case 'rich_text_section':
+      return children.map(richToString).join('');
+    case 'rich_text_list':
+      return children.map((item) => `• ${richToString(item)}`).join('\n');
+    case 'rich_text_quote':
+      return `> ${children.map(richToString).join('')}`;
+    case 'text':
+      return element.text as string;
+    case 'link':
+      return (element.text ?? element.url) as string;
+    case 'user':
+      return `@${element.user_id as string}`;
+    case 'emoji':
+      return `:${element.name as string}:`;
+    default:
+      throw new Error(`unexpected rich-text element ${String(element.type)}`);
+  }
+}
+
+function richTexts(result: SlackMessage): string[] {
+  return blocksOfType(result.blocks, 'rich_text').map((block) => richToString(block as unknown as Node));
+}
+
+/** Everything a reader sees: the notification text, mrkdwn and plain text objects, rich text. */
 function allText(result: SlackMessage): string {
-  return mrkdwnTexts(result).join('\n');
+  return [
+    result.text,
+    ...textObjects(result.blocks, 'mrkdwn'),
+    ...textObjects(result.blocks, 'plain_text'),
+    ...richTexts(result),
+  ].join('\n');
+}
+
+/** The rich-text `link` elements of the message. */
+function links(result: SlackMessage) {
+  return nodes(result.blocks)
+    .filter(({ node }) => node.type === 'link')
+    .map(({ node }) => node);
 }
 
 function buttons(result: SlackMessage): Button[] {
@@ -95,24 +142,23 @@ function buttons(result: SlackMessage): Button[] {
 /** Throws with the rule broken when the message does not respect the Block Kit limits. */
 function assertWithinLimits(result: SlackMessage): void {
   expect(result.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+  for (const text of [...textObjects(result.blocks, 'mrkdwn'), ...textObjects(result.blocks, 'plain_text')]) {
+    expect(text.length).toBeGreaterThan(0);
+    expect(text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+  }
   for (const block of result.blocks) {
     if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
     if (block.type === 'section') {
       expect(block.text !== undefined || (block.fields?.length ?? 0) > 0).toBe(true);
-      if (block.text) {
-        expect(block.text.text.length).toBeGreaterThan(0);
-        expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
-      }
       expect(block.fields?.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.sectionFields);
       for (const field of block.fields ?? []) expect(field.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
     }
-    if (block.type === 'context') {
-      expect(block.elements.length).toBeLessThanOrEqual(SLACK_LIMITS.contextElements);
-      for (const element of block.elements) {
-        if (element.type === 'mrkdwn' || element.type === 'plain_text') {
-          expect(element.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
-        }
-      }
+    if (block.type === 'context') expect(block.elements.length).toBeLessThanOrEqual(SLACK_LIMITS.contextElements);
+    if (block.type === 'rich_text') {
+      expect(block.elements.length).toBeGreaterThan(0);
+      expect(block.elements.map(richTextLength).reduce((sum, length) => sum + length, 0)).toBeLessThanOrEqual(
+        SLACK_LIMITS.richText,
+      );
     }
   }
   for (const button of buttons(result)) {
@@ -126,27 +172,40 @@ describe('approvalMessage while pending', () => {
     // Act
     const result = message(publicApproval());
     // Assess
-    const [header, facts] = result.blocks;
+    const [header, facts, description] = result.blocks;
     expect(header).toEqual({
       type: 'header',
       text: { type: 'plain_text', text: 'Deploy payments v2.3 to production' },
     });
-    const factTexts = ((facts as SectionBlock).fields ?? []).map((field) => field.text);
-    expect(factTexts).toEqual([
-      '*Source*\nAWS Step Functions',
-      `*Workflow*\n${EXECUTION_ARN}`,
-      '*Requested by*\nemail:bob@example.com',
-      '*Approvers*\n<@U0ALICE>, email:carol@example.com, email:dave@example.com\n2 of 3 approvers must approve',
-      '*Requested at*\n2026-11-22 08:00 UTC',
-      '*Time left*\n2 days 3 hours left (until 2026-11-24 13:00 UTC)',
-    ]);
+    expect(richToString(facts as unknown as Node)).toBe(
+      [
+        'Source: AWS Step Functions',
+        `Workflow: ${EXECUTION_ARN}`,
+        'Requested by: email:bob@example.com',
+        'Approvers: @U0ALICE, email:carol@example.com, email:dave@example.com · 2 of 3 approvers must approve',
+        'Requested at: 2026-11-22 08:00 UTC',
+        'Time left: 2 days 3 hours left (until 2026-11-24 13:00 UTC)',
+      ].join('\n'),
+    );
+    const boldTexts = nodes(facts)
+      .filter(({ node }) => node.type === 'text' && (node.style as { bold?: boolean } | undefined)?.bold)
+      .map(({ node }) => node.text);
+    expect(boldTexts).toEqual(['Source', 'Workflow', 'Requested by', 'Approvers', 'Requested at', 'Time left']);
+    expect(description).toEqual({
+      type: 'section',
+      text: { type: 'plain_text', text: 'Rolls out the new fraud rules.' },
+    });
+    expect(textObjects(result.blocks, 'plain_text')).toEqual(
+      expect.arrayContaining(['environment\nproduction', 'version\n2.3.0']),
+    );
     const text = allText(result);
-    expect(text).toContain('Rolls out the new fraud rules.');
-    expect(text).toContain('*environment*\nproduction');
-    expect(text).toContain('*version*\n2.3.0');
-    expect(text).toContain('*Links*\n• <https://tickets.example.com/CHG-1234|Change ticket>');
-    expect(text).toContain(`*AWS console*\n• <${CONSOLE_LINKS[0]?.url}|Step Functions execution>`);
-    expect(text).toContain('*Votes so far* · 1 of 2 required approvals');
+    expect(text).toContain('Links\n• Change ticket');
+    expect(text).toContain('AWS console\n• Step Functions execution');
+    expect(links(result)).toEqual([
+      { type: 'link', url: 'https://tickets.example.com/CHG-1234', text: 'Change ticket' },
+      { type: 'link', url: CONSOLE_LINKS[0]?.url, text: 'Step Functions execution' },
+    ]);
+    expect(text).toContain('Votes so far · 1 of 2 required approvals');
     expect(text).toContain(
       '• email:carol@example.com :white_check_mark: approved via review link at 2026-11-22 09:30 UTC: “Looks good to me”',
     );
@@ -186,8 +245,9 @@ describe('approvalMessage while pending', () => {
     const result = message(publicApproval({ votes: [], approvers: [], requiredApprovals: 1 }));
     // Assess
     const text = allText(result);
-    expect(text).toContain('*Votes so far* · 0 of 1 required approval\n_No votes yet._');
-    expect(text).toContain('*Approvers*\n1 approval needed from any authorised approver');
+    expect(text).toContain('Votes so far · 0 of 1 required approval\nNo votes yet.');
+    expect(text).toContain('Approvers: 1 approval needed from any authorised approver');
+    assertWithinLimits(result);
   });
 
   it('offers no buttons once the deadline has passed, even before the schedule expires it', () => {
@@ -196,7 +256,7 @@ describe('approvalMessage while pending', () => {
     // Assess
     expect(blocksOfType(result.blocks, 'actions')).toHaveLength(0);
     expect(allText(result)).toContain('The deadline has passed: decisions are no longer accepted.');
-    expect(allText(result)).not.toContain('*Time left*');
+    expect(allText(result)).not.toContain('Time left');
     expect(result.text).toBe('Approval expired: Deploy payments v2.3 to production');
   });
 });
@@ -209,15 +269,15 @@ describe('approvalMessage once decided', () => {
     expect(blocksOfType(result.blocks, 'actions')).toHaveLength(0);
     const text = allText(result);
     expect(text).toContain(
-      ':white_check_mark: *Approved* by email:carol@example.com, <@U0ALICE> via review link, Slack at 2026-11-22 09:45 UTC',
+      ':white_check_mark: Approved by email:carol@example.com, @U0ALICE via review link, Slack at 2026-11-22 09:45 UTC',
     );
-    expect(text).toContain('Answering the workflow…');
-    expect(text).toContain('> <@U0ALICE>: “Ship it”');
+    expect(text).toContain(':hourglass_flowing_sand: Answering the workflow…');
+    expect(text).toContain('> @U0ALICE: “Ship it”');
     expect(result.text).toBe('Approved: Deploy payments v2.3 to production — answering the workflow…');
   });
 
   it.each([
-    ['approved', { outcome: 'approved' }, ':white_check_mark: *Approved* by email:carol@example.com, <@U0ALICE>'],
+    ['approved', { outcome: 'approved' }, ':white_check_mark: Approved by email:carol@example.com, @U0ALICE'],
     [
       'rejected',
       {
@@ -232,22 +292,18 @@ describe('approvalMessage once decided', () => {
           },
         ],
       },
-      ':x: *Rejected* by email:dave@example.com via REST API at 2026-11-22 09:45 UTC\n> email:dave@example.com: “Not during the freeze”',
+      ':x: Rejected by email:dave@example.com via REST API at 2026-11-22 09:45 UTC\n> email:dave@example.com: “Not during the freeze”',
     ],
-    [
-      'expired',
-      { outcome: 'expired', votes: [] },
-      ':alarm_clock: *Expired* without a decision at 2026-11-22 09:45 UTC',
-    ],
+    ['expired', { outcome: 'expired', votes: [] }, ':alarm_clock: Expired without a decision at 2026-11-22 09:45 UTC'],
     [
       'cancelled',
       { outcome: undefined, closedReason: 'the workflow ended (ABORTED)' },
-      ':no_entry_sign: *Cancelled* at 2026-11-22 09:45 UTC: the workflow ended (ABORTED)',
+      ':no_entry_sign: Cancelled at 2026-11-22 09:45 UTC: the workflow ended (ABORTED)',
     ],
     [
       'failed',
       { closedReason: 'TaskTimedOut: the task token is no longer valid' },
-      ':warning: *Failed*: the workflow did not accept the answer\nDecision: *Approved* by email:carol@example.com, <@U0ALICE> via review link, Slack at 2026-11-22 09:45 UTC\n*Reason:* TaskTimedOut: the task token is no longer valid',
+      ':warning: Failed: the workflow did not accept the answer\nDecision: Approved by email:carol@example.com, @U0ALICE via review link, Slack at 2026-11-22 09:45 UTC\nReason: TaskTimedOut: the task token is no longer valid',
     ],
   ] as const)('shows the outcome of a %s approval and no actions block', (status, overrides, expected) => {
     // Arrange
@@ -268,9 +324,102 @@ describe('approvalMessage once decided', () => {
     expect(blocksOfType(result.blocks, 'actions')).toHaveLength(0);
     expect(JSON.stringify(result)).not.toContain('greenlight.approve');
     expect(allText(result)).toContain(expected);
-    expect(allText(result)).not.toContain('*Time left*');
+    expect(allText(result)).not.toContain('Time left');
     expect(result.text).toBe(`${status[0]?.toUpperCase()}${status.slice(1)}: Deploy payments v2.3 to production`);
     assertWithinLimits(result);
+  });
+});
+
+/** Text that would be a mention, a broadcast, a link or formatting if Slack parsed it as mrkdwn. */
+const MARKUP = '*Approved* by <@U024BE7LH> <!channel>';
+
+/** An approval whose every request- or person-chosen text carries markup, in every state the message shows. */
+function withMarkupEverywhere(status: Approval['status']): PublicApproval {
+  const outcome = status === 'pending' || status === 'cancelled' ? undefined : 'approved';
+  return decided(status, {
+    outcome,
+    title: `Deploy ${MARKUP}`,
+    description: `Please check. ${MARKUP} _now_ <https://evil.example|here>`,
+    workflowRef: `arn:aws:states:eu-west-1:111122223333:execution:deploy:${MARKUP}`,
+    requestedBy: `email:${MARKUP}@example.com`,
+    approvers: ['slack:U0ALICE', `email:${MARKUP}@example.com`],
+    context: {
+      links: [
+        { label: `Ticket ${MARKUP}`, url: 'https://tickets.example.com/CHG-1' },
+        { label: `Other ${MARKUP}`, url: `https://tickets.example.com/?q=${MARKUP}` },
+      ],
+      fields: { [`key ${MARKUP}`]: `value ${MARKUP}` },
+    },
+    votes: [
+      {
+        approver: `email:${MARKUP}@example.com`,
+        decision: 'approve',
+        channel: 'rest',
+        comment: MARKUP,
+        at: NOW.toISOString(),
+      },
+      {
+        approver: 'slack:U0ALICE',
+        decision: 'approve',
+        channel: 'slack',
+        comment: `Ship ${MARKUP}`,
+        at: NOW.toISOString(),
+      },
+    ],
+    closedReason: `ended: ${MARKUP}`,
+  });
+}
+
+/** Where Slack shows text as it is: a plain_text object, or a text / link element inside a rich_text block. */
+function isLiteral(node: Node, around: string[]): boolean {
+  if (node.type === 'plain_text') return true;
+  return (node.type === 'text' || node.type === 'link') && around.includes('rich_text');
+}
+
+describe('text from a request or a person is never markup', () => {
+  it.each(['pending', 'resuming', 'approved', 'failed', 'cancelled'] as const)(
+    '%s: a description with "*Approved* by <@U024BE7LH>" and "<!channel>" lands in plain_text / rich-text text only',
+    (status) => {
+      // Act
+      const result = message(withMarkupEverywhere(status));
+      // Assess: every string holding the user's text is the text of a literal node …
+      const holders = nodes(result.blocks).flatMap(({ node, around }) =>
+        Object.entries(node)
+          .filter(([, value]) => typeof value === 'string' && /U024BE7LH|!channel|Approved\*/.test(value))
+          .map(([key]) => ({ type: node.type, key, literal: isLiteral(node, around) })),
+      );
+      expect(holders.filter(({ type }) => type === 'plain_text' || type === 'text').length).toBeGreaterThan(3);
+      for (const holder of holders) {
+        expect(holder).toEqual(
+          holder.type === 'link'
+            ? { type: 'link', key: expect.stringMatching(/^(text|url)$/), literal: true }
+            : { type: holder.type, key: 'text', literal: true },
+        );
+      }
+      // … no mrkdwn text object holds it in any form (raw or escaped) …
+      for (const text of textObjects(result.blocks, 'mrkdwn')) {
+        expect(text).not.toMatch(/U024BE7LH|channel|evil\.example|Approved\*|&lt;|&gt;|&amp;/);
+      }
+      // … the only mention is the one Greenlight made from a slack: identity, and nothing broadcasts.
+      const mentions = nodes(result.blocks).filter(({ node }) => node.type === 'user');
+      expect(new Set(mentions.map(({ node }) => node.user_id))).toEqual(new Set(['U0ALICE']));
+      expect(nodes(result.blocks).filter(({ node }) => ['broadcast', 'usergroup'].includes(String(node.type)))).toEqual(
+        [],
+      );
+      // … and the description reads exactly as it was written.
+      expect(textObjects(result.blocks, 'plain_text')).toContain(
+        `Please check. ${MARKUP} _now_ <https://evil.example|here>`,
+      );
+      assertWithinLimits(result);
+    },
+  );
+
+  it('escapes &, < and > in the notification text, which Slack parses as mrkdwn', () => {
+    // Act
+    const result = message(withMarkupEverywhere('pending'));
+    // Assess
+    expect(result.text).toBe('Approval needed: Deploy *Approved* by &lt;@U024BE7LH&gt; &lt;!channel&gt;');
+    expect(result.text).not.toMatch(/[<>]/);
   });
 });
 
@@ -299,21 +448,28 @@ describe('approvalMessage escaping', () => {
     ],
   });
 
-  it("escapes Slack's control characters in every attacker-chosen text", () => {
+  it('keeps every attacker-chosen text out of mrkdwn, shown as written', () => {
     // Act
     const result = message(attacker);
     // Assess
+    for (const text of textObjects(result.blocks, 'mrkdwn')) {
+      expect(text).not.toMatch(/evil\.example|U0BOSS|!channel|!here|!everyone|&lt;|&gt;/);
+    }
     const text = allText(result);
-    expect(text).not.toMatch(/<!(channel|here|everyone)/);
-    expect(text).not.toContain('<https://evil.example');
-    expect(text).not.toContain('<@U0BOSS>');
-    expect(text).toContain(
-      'Deploy &lt;!channel&gt; &amp; &lt;https://evil.example/phish|click here&gt; &lt;@U0BOSS&gt;',
-    );
-    expect(text).toContain('Run &lt;https://evil.example|this&gt; &amp; tell &lt;!here&gt;');
-    expect(text).toContain('*&lt;!channel&gt;*\na &amp; b &lt;c&gt;');
-    expect(text).toContain('“&lt;!channel&gt; nope”');
-    expect(result.text).toBe(
+    expect(text).toContain('Run <https://evil.example|this> & tell <!here>');
+    expect(text).toContain('Requested by: email:<!everyone>@example.com');
+    expect(text).toContain('<!channel>\na & b <c>');
+    expect(text).toContain('“<!channel> nope”');
+    expect(
+      nodes(result.blocks)
+        .filter(({ node }) => node.type === 'user')
+        .map(({ node }) => node.user_id),
+    ).toEqual(['U0ALICE']);
+  });
+
+  it('escapes the notification text: Slack parses it as mrkdwn', () => {
+    // Act / Assess
+    expect(message(attacker).text).toBe(
       'Approval needed: Deploy &lt;!channel&gt; &amp; &lt;https://evil.example/phish|click here&gt; &lt;@U0BOSS&gt;',
     );
   });
@@ -328,17 +484,31 @@ describe('approvalMessage escaping', () => {
     });
   });
 
-  it('builds links itself: escaped label, URL with & escaped and | < > percent-encoded, http(s) only', () => {
+  it('makes links rich-text link elements, label and URL apart, http(s) only', () => {
     // Act
-    const text = allText(message(attacker));
+    const result = message(attacker);
     // Assess
-    expect(text).toContain(
-      '• <https://tickets.example.com/search?q=a&amp;b=%3Cc%3E|Ticket &lt;https://evil.example|x&gt; &amp; more>',
-    );
-    expect(text).toContain('• <https://tickets.example.com/a%7Chttps://evil.example|Pipe>');
-    expect(text).toContain('• Script _(not shown as a link: only http and https links are allowed)_');
-    expect(text).not.toContain('javascript:');
-    expect(text).toContain('• <https://example.com/no-label|https://example.com/no-label>');
+    expect(links(result).slice(0, 3)).toEqual([
+      {
+        type: 'link',
+        url: 'https://tickets.example.com/search?q=a&b=%3Cc%3E',
+        text: 'Ticket <https://evil.example|x> & more',
+      },
+      { type: 'link', url: 'https://tickets.example.com/a|https://evil.example', text: 'Pipe' },
+      { type: 'link', url: 'https://example.com/no-label', text: 'https://example.com/no-label' },
+    ]);
+    const text = allText(result);
+    expect(text).toContain('• Script (not shown as a link: only http and https links are allowed)');
+    expect(JSON.stringify(result)).not.toContain('javascript:');
+  });
+
+  it('does not make a link of a URL longer than 2000 characters', () => {
+    // Act
+    const long = `https://example.com/${'p'.repeat(2000)}`;
+    const result = message(publicApproval({ context: { links: [{ label: 'Long', url: long }], fields: {} } }));
+    // Assess
+    expect(links(result).map((link) => link.url)).not.toContain(long);
+    expect(allText(result)).toContain('• Long (not shown as a link: too long)');
   });
 
   it('escapes &, < and > only', () => {
@@ -385,13 +555,12 @@ describe('approvalMessage limits', () => {
     expect(buttons(result).map((button) => button.value)).toEqual([APPROVAL_ID, APPROVAL_ID, APPROVAL_ID]);
   });
 
-  it('never cuts an escaped entity in half', () => {
+  it('never cuts an escaped entity in half in the notification text', () => {
     // Act
-    const result = message(huge);
+    const result = message({ ...huge, title: '&'.repeat(300) });
     // Assess
-    for (const text of mrkdwnTexts(result)) {
-      expect(text.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
-    }
+    expect(result.text.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
+    expect(result.text.length).toBeLessThanOrEqual(200);
   });
 
   it('stays within the limits once closed, too', () => {
@@ -400,6 +569,26 @@ describe('approvalMessage limits', () => {
     // Assess
     assertWithinLimits(result);
     expect(blocksOfType(result.blocks, 'actions')).toHaveLength(0);
+  });
+
+  it('counts a rich_text block the way the limit check does', () => {
+    // Prepare
+    const block: RichTextBlock = {
+      type: 'rich_text',
+      elements: [
+        {
+          type: 'rich_text_section',
+          elements: [
+            { type: 'text', text: 'abc' },
+            { type: 'link', url: 'https://e.x', text: 'lbl' },
+            { type: 'user', user_id: 'U1' },
+            { type: 'emoji', name: 'x' },
+          ],
+        },
+      ],
+    };
+    // Act / Assess
+    expect(block.elements.map(richTextLength)).toEqual([3 + 11 + 3 + 5 + 3]);
   });
 });
 
@@ -450,7 +639,13 @@ describe('commentModal', () => {
     expect(modal.title.text.length).toBeLessThanOrEqual(SLACK_LIMITS.modalTitle);
     expect(modal.submit?.text.length).toBeLessThanOrEqual(24);
     const [intro, decision, comment] = modal.blocks;
-    expect(intro).toMatchObject({ type: 'section' });
+    expect(intro).toEqual({
+      type: 'section',
+      text: {
+        type: 'plain_text',
+        text: `Deploy payments v2.3 to production\nAWS Step Functions · approval ${APPROVAL_ID}`,
+      },
+    });
     expect(decision).toEqual({
       type: 'input',
       block_id: 'decision',
@@ -473,12 +668,14 @@ describe('commentModal', () => {
     });
   });
 
-  it('escapes the title it shows', () => {
+  it('shows the title as plain text, as written (Slack does not parse it)', () => {
     // Act
-    const modal = commentModal(publicApproval({ title: 'Deploy <!channel> & co' }));
+    const modal = commentModal(publicApproval({ title: `Deploy ${MARKUP} & co` }));
     // Assess
-    expect(JSON.stringify(modal.blocks[0])).toContain('Deploy &lt;!channel&gt; &amp; co');
-    expect(JSON.stringify(modal)).not.toContain('<!channel>');
+    expect(textObjects(modal.blocks, 'plain_text')[0]).toBe(
+      `Deploy ${MARKUP} & co\nAWS Step Functions · approval ${APPROVAL_ID}`,
+    );
+    expect(textObjects(modal, 'mrkdwn')).toEqual([]);
   });
 });
 
@@ -491,5 +688,22 @@ describe('refusalMessage', () => {
     expect(refusalMessage('<!channel> & co')).toEqual({ text: '&lt;!channel&gt; &amp; co' });
     expect(refusalMessage('  ').text).toBe('Your decision was not recorded.');
     expect(refusalMessage('x'.repeat(10_000)).text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+  });
+});
+
+describe('reminderMessage', () => {
+  it('puts the title where Slack parses no markup, and escapes it in the notification text', () => {
+    // Prepare
+    const title = '*Approved* by <@U024BE7LH> <!channel>';
+    // Act
+    const message = reminderMessage(title, '2 days left');
+    // Assess
+    expect(message.text).not.toContain('<@U024BE7LH>');
+    expect(message.text).not.toContain('<!channel>');
+    expect(message.text).toContain('&lt;!channel&gt;');
+    const [block] = message.blocks as RichTextBlock[];
+    expect(block?.type).toBe('rich_text');
+    expect(JSON.stringify(block)).toContain(JSON.stringify(`"${title}"`).slice(1, -1));
+    expect(JSON.stringify(block)).not.toContain('mrkdwn');
   });
 });

@@ -4,8 +4,10 @@ import {
   SLACK_SIGNATURE_TOLERANCE_SECONDS,
   type SlackRequest,
   signSlackRequest,
+  verifySlackOrigin,
   verifySlackSignature,
 } from '../../../shared/channels/slackSignature';
+import { describeHttpError } from '../../../shared/runtime/httpErrorResponses';
 
 /**
  * Slack's published example, from "Verifying requests from Slack":
@@ -159,5 +161,64 @@ describe('verifySlackSignature', () => {
   it('treats an empty signing secret as a configuration fault, not as a bad request', () => {
     // Act / Assess
     expect(() => verifySlackSignature('', VECTOR)).toThrow(TypeError);
+  });
+});
+
+describe('verifySlackOrigin', () => {
+  const ORIGIN = { teamId: 'T0OURS', appId: 'A0OURS' };
+  /** A block_actions / view_submission payload as Slack sends it: `team.id` and `api_app_id` at the top. */
+  const payload = (team: unknown, appId: unknown) => ({ type: 'block_actions', team, api_app_id: appId });
+  const origin = (expected: Parameters<typeof verifySlackOrigin>[0], value: unknown) =>
+    reasonOf(() => verifySlackOrigin(expected, value));
+
+  it('accepts an interaction from the configured workspace and app', () => {
+    // Act / Assess
+    expect(origin(ORIGIN, payload({ id: 'T0OURS', domain: 'ours' }, 'A0OURS'))).toBe('no error');
+  });
+
+  it.each([
+    ['another workspace', payload({ id: 'T0THEIRS' }, 'A0OURS'), 'foreign-team'],
+    ['the workspace id in another case', payload({ id: 't0ours' }, 'A0OURS'), 'foreign-team'],
+    ['no team', { type: 'block_actions', api_app_id: 'A0OURS' }, 'foreign-team'],
+    ['a null team (org-wide install)', payload(null, 'A0OURS'), 'foreign-team'],
+    ['a team without an id', payload({ domain: 'ours' }, 'A0OURS'), 'foreign-team'],
+    ['the team id as a number', payload({ id: 1 }, 'A0OURS'), 'foreign-team'],
+    ['another app', payload({ id: 'T0OURS' }, 'A0THEIRS'), 'foreign-app'],
+    ['no app id', { type: 'block_actions', team: { id: 'T0OURS' } }, 'foreign-app'],
+    ['an empty app id', payload({ id: 'T0OURS' }, ''), 'foreign-app'],
+    ['a payload that is not an object', 'T0OURS', 'foreign-team'],
+  ] as const)('refuses %s like a bad signature', (_name, value, reason) => {
+    // Act / Assess
+    expect(origin(ORIGIN, value)).toBe(reason);
+  });
+
+  it('checks only what is configured', () => {
+    // Act / Assess
+    expect(origin({}, payload(undefined, undefined))).toBe('no error');
+    expect(origin({ teamId: 'T0OURS' }, payload({ id: 'T0OURS' }, 'A0THEIRS'))).toBe('no error');
+    expect(origin({ appId: 'A0OURS' }, payload({ id: 'T0THEIRS' }, 'A0OURS'))).toBe('no error');
+    expect(origin({ appId: 'A0OURS' }, payload({ id: 'T0THEIRS' }, 'A0THEIRS'))).toBe('foreign-app');
+  });
+
+  it('answers 401 invalid_signature, as a bad signature is answered', () => {
+    // Prepare
+    const refusals = [
+      () => verifySlackOrigin(ORIGIN, payload({ id: 'T0THEIRS' }, 'A0OURS')),
+      () => verifySlackOrigin(ORIGIN, payload({ id: 'T0OURS' }, 'A0THEIRS')),
+      () => verifySlackSignature(SLACK_SECRET, { ...VECTOR, rawBody: 'tampered' }),
+    ];
+    // Act
+    const answers = refusals.map((refuse) => {
+      try {
+        refuse();
+        return undefined;
+      } catch (error) {
+        return describeHttpError(error);
+      }
+    });
+    // Assess
+    for (const answer of answers) expect(answer).toMatchObject({ statusCode: 401, code: 'invalid_signature' });
+    expect(answers[0]?.message).toBe('the Slack request does not come from the configured workspace');
+    expect(answers[1]?.message).toBe('the Slack request does not come from the configured Slack app');
   });
 });

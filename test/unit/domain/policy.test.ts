@@ -4,14 +4,18 @@ import {
   ApprovalClosedError,
   ApprovalExpiredError,
   ConflictingVoteError,
+  InvalidIdentityError,
   NotAnApproverError,
   SelfApprovalError,
 } from '../../../shared/domain/errors';
 import {
   applyPolicy,
   assertMayVote,
+  canonicalVoter,
   matchingRule,
+  notificationRouting,
   type PolicyDocument,
+  type PolicyRule,
   personOf,
   tallyVotes,
 } from '../../../shared/domain/policy';
@@ -75,6 +79,22 @@ describe('personOf', () => {
     expect(personOf('email:alice@example.com', people)).toBe('person:alice');
     expect(personOf('email:mallory@example.com', people)).toBe('email:mallory@example.com');
   });
+
+  it('compares canonical forms: case, a trailing dot and full-width letters do not make another person', () => {
+    expect(personOf('email:Alice@Example.COM.', people)).toBe('person:alice');
+    expect(personOf('email:ａｌｉｃｅ@example.com', people)).toBe('person:alice');
+    expect(personOf('email:alice+ops@example.com', people)).toBe('email:alice+ops@example.com');
+  });
+
+  it('takes an IAM Identity Center session whose session name is an e-mail address as that person', () => {
+    const session =
+      'iam:arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Deployers_0123456789abcdef/Alice@example.com';
+    expect(personOf(session, people)).toBe('person:alice');
+    expect(personOf(session.replace('Alice@example.com', 'dan@example.com'), people)).toBe('email:dan@example.com');
+    expect(personOf('iam:arn:aws:sts::111122223333:assumed-role/deployer/alice@example.com', people)).toBe(
+      'iam:arn:aws:sts::111122223333:assumed-role/deployer/alice@example.com',
+    );
+  });
 });
 
 describe('matchingRule / applyPolicy', () => {
@@ -86,28 +106,121 @@ describe('matchingRule / applyPolicy', () => {
   });
 
   it("keeps person:<name> entries (one per person) and takes the rule's quorum, rejections and deadline", () => {
-    expect(applyPolicy(imageItem('base'), policy)).toMatchObject({
-      approvers: ['person:alice', 'person:bob', 'email:carol@example.com'],
-      requiredApprovals: 2,
-      requiredRejections: 2,
-      timeoutSeconds: 3600,
+    expect(applyPolicy(imageItem('base'), policy)).toEqual({
+      kind: 'eligible',
+      item: expect.objectContaining({
+        approvers: ['person:alice', 'person:bob', 'email:carol@example.com'],
+        requiredApprovals: 2,
+        requiredRejections: 2,
+        timeoutSeconds: 3600,
+      }),
     });
   });
 
-  it("lets the request's own approvers, quorum and timeout win over the rule", () => {
-    const applied = applyPolicy(
-      { ...imageItem('base'), approvers: ['email:dan@example.com'], timeoutSeconds: 120 },
-      policy,
-    );
-    expect(applied).toMatchObject({ approvers: ['email:dan@example.com'], requiredApprovals: 1, timeoutSeconds: 120 });
+  it("narrows the rule's approvers by person to those the request names, never adding one", () => {
+    // Prepare: mallory is not on the rule; alice is named by her Slack id, carol in another spelling
+    const item = {
+      ...imageItem('base'),
+      approvers: ['email:mallory@evil.example', 'slack:U024BE7LH', 'email:carol@example.com'],
+      requiredApprovals: 2,
+    };
+    // Act
+    const applied = applyPolicy(item, policy);
+    // Assess
+    expect(applied).toMatchObject({
+      kind: 'eligible',
+      item: { approvers: ['person:alice', 'email:carol@example.com'], requiredApprovals: 2 },
+    });
   });
 
-  it('leaves nobody able to approve when neither the request nor a rule names approvers', () => {
-    expect(applyPolicy(imageItem('x'), { people, rules: [] })).toMatchObject({ approvers: [], requiredApprovals: 1 });
+  it('refuses a request whose approvers are all outside the rule (no e-mail goes to them)', () => {
+    const applied = applyPolicy({ ...imageItem('base'), approvers: ['email:mallory@evil.example'] }, policy);
+    expect(applied).toEqual({ kind: 'refused', reason: expect.stringContaining('"images"') });
+  });
+
+  it("raises the rule's quorum when the request asks for more, never lowers it", () => {
+    const lower = applyPolicy({ ...imageItem('base'), requiredApprovals: 1 }, policy);
+    const higher = applyPolicy({ ...imageItem('base'), requiredApprovals: 3 }, policy);
+    expect(lower.kind === 'eligible' && lower.item.requiredApprovals).toBe(2);
+    expect(higher.kind === 'eligible' && higher.item.requiredApprovals).toBe(3);
+  });
+
+  it("shortens the rule's deadline when the request asks for less, never lengthens it", () => {
+    const shorter = applyPolicy({ ...imageItem('base'), timeoutSeconds: 120 }, policy);
+    const longer = applyPolicy({ ...imageItem('base'), timeoutSeconds: 86_400 }, policy);
+    expect(shorter.kind === 'eligible' && shorter.item.timeoutSeconds).toBe(120);
+    expect(longer.kind === 'eligible' && longer.item.timeoutSeconds).toBe(3600);
+  });
+
+  it('refuses a quorum the eligible people cannot reach, the requester not counted', () => {
+    // Prepare: the rule has 3 people and needs 2; bob asks, so only alice and carol may approve
+    const reachable = applyPolicy({ ...imageItem('base'), requestedBy: 'email:bob@example.com' }, policy);
+    const unreachable = applyPolicy(
+      { ...imageItem('base'), requestedBy: 'email:bob@example.com', requiredApprovals: 3 },
+      policy,
+    );
+    expect(reachable.kind).toBe('eligible');
+    expect(unreachable).toEqual({ kind: 'refused', reason: expect.stringContaining('3 approvals are needed') });
+  });
+
+  it('counts two identities of one mapped person once: narrowing to them cannot reach a quorum of two', () => {
+    const item = { ...imageItem('base'), approvers: ['email:alice@example.com', 'slack:U024BE7LH'] };
+    const applied = applyPolicy(item, policy);
+    expect(applied).toEqual({ kind: 'refused', reason: expect.stringContaining('2 approvals are needed') });
+  });
+
+  it('keeps rejections reachable after narrowing', () => {
+    const applied = applyPolicy(
+      { ...imageItem('base'), approvers: ['email:alice@example.com', 'email:bob@example.com'] },
+      { ...policy, rules: [{ ...(policy.rules[1] as PolicyRule), requiredRejections: 3 }] },
+    );
+    expect(applied.kind === 'eligible' && applied.item.requiredRejections).toBe(2);
+  });
+
+  it('refuses when no rule matches: nobody is eligible', () => {
+    expect(applyPolicy(imageItem('x'), { people, rules: [] })).toEqual({
+      kind: 'refused',
+      reason: 'no policy rule covers this imagebuilder workflow',
+    });
+  });
+});
+
+describe('notificationRouting', () => {
+  it('e-mails nobody outside identities.allowed', () => {
+    const bounded: PolicyDocument = { ...policy, identities: { allowed: ['email:*@example.com'] } };
+    const routing = notificationRouting(bounded, {
+      source: 'ssm',
+      workflowRef: 'x',
+      approvers: ['email:carol@example.com', 'email:mallory@evil.example'],
+    });
+    expect(routing.emailRecipients).toEqual(['carol@example.com']);
+  });
+});
+
+describe('canonicalVoter', () => {
+  it('canonicalises the identity and refuses one outside identities.allowed', () => {
+    const bound = { people, allowedIdentities: ['email:*@example.com'] };
+    expect(canonicalVoter('apr_x', ' email:Carol@Example.COM. ', bound)).toBe('email:carol@example.com');
+    expect(() => canonicalVoter('apr_x', 'email:mallory@evil.example', bound)).toThrow(NotAnApproverError);
+    expect(() => canonicalVoter('apr_x', 'email:car\u200bol@example.com', bound)).toThrow(InvalidIdentityError);
   });
 });
 
 describe('assertMayVote', () => {
+  it.each([
+    ['in capitals with a trailing dot', 'email:Carol@Example.COM.'],
+    ['with surrounding spaces', '  email:carol@example.com '],
+    [
+      'as an IAM Identity Center session',
+      'iam:arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Dev_0123456789abcdef/carol@example.com',
+    ],
+  ])('refuses a requester written %s approving their own request', (_how, requestedBy) => {
+    const requested = approval({ approvers: ['email:alice@example.com', 'email:carol@example.com'], requestedBy });
+    expect(() =>
+      assertMayVote(requested, { approver: 'email:carol@example.com', decision: 'approve' }, people, now),
+    ).toThrow(SelfApprovalError);
+  });
+
   it('accepts any identity of a person the allow-list names as person:<name>', () => {
     const byPerson = approval({ approvers: ['person:alice'] });
     expect(() =>
@@ -181,6 +294,10 @@ describe('tallyVotes', () => {
   });
 });
 
+function manyPeople(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => `email:person${index}@example.com`);
+}
+
 describe('parsePolicyDocument', () => {
   it('accepts the repository policy file shape', () => {
     expect(parsePolicyDocument({ people, rules: policy.rules }).rules).toHaveLength(3);
@@ -191,7 +308,38 @@ describe('parsePolicyDocument', () => {
     ['an unknown source', { rules: [{ name: 'x', match: { source: 'lambda' }, approvers: [] }] }],
     ['an unknown top-level key', { people: {}, rules: [], extra: true }],
     ['a zero quorum', { rules: [{ name: 'x', match: {}, approvers: [], requiredApprovals: 0 }] }],
+    ['an identity with a zero-width space', { people: { a: ['email:a\u200b@example.com'] }, rules: [] }],
+    ['one identity in two people', { people: { a: ['email:a@example.com'], b: ['email:A@example.com.'] }, rules: [] }],
+    ['a person the people map does not know', { rules: [{ name: 'x', match: {}, approvers: ['person:zed'] }] }],
+    [
+      'a quorum no set of distinct people can reach',
+      {
+        people,
+        rules: [{ name: 'x', match: {}, approvers: ['person:alice', 'slack:U024BE7LH'], requiredApprovals: 2 }],
+      },
+    ],
+    [
+      'rejections no set of distinct people can reach',
+      { people, rules: [{ name: 'x', match: {}, approvers: ['person:alice'], requiredRejections: 2 }] },
+    ],
+    [
+      'an identity outside identities.allowed',
+      {
+        identities: { allowed: ['email:*@example.com'] },
+        rules: [{ name: 'x', match: {}, approvers: ['email:mallory@evil.example'] }],
+      },
+    ],
+    ['more people than one approval may hold', { rules: [{ name: 'x', match: {}, approvers: manyPeople(51) }] }],
   ])('refuses %s, naming where', (_name, document) => {
     expect(() => parsePolicyDocument(document)).toThrow(InvalidPolicyError);
+  });
+
+  it('stores every identity in canonical form', () => {
+    const parsed = parsePolicyDocument({
+      people: { carol: [' email:Carol@Example.COM. ', 'slack:u024be7lc'] },
+      rules: [{ name: 'x', match: {}, approvers: ['person:carol', 'email:Dan@Example.com'], requiredApprovals: 2 }],
+    });
+    expect(parsed.people.carol).toEqual(['email:carol@example.com', 'slack:U024BE7LC']);
+    expect(parsed.rules[0]?.approvers).toEqual(['person:carol', 'email:dan@example.com']);
   });
 });

@@ -26,7 +26,7 @@ beforeEach(() => {
 });
 
 describe('SSM Automation source', () => {
-  it('captures the waiting aws:approve step with approvers, quorum and message from GetAutomationExecution', async () => {
+  it('captures the waiting aws:approve step with approvers and message from GetAutomationExecution', async () => {
     // Act
     const result = await source.capture(sampleEvent('ssm/automation-step-waiting'));
     // Assess
@@ -49,7 +49,6 @@ describe('SSM Automation source', () => {
           fields: { automationExecution: EXECUTION_ID, document: 'Greenlight-DeployWithApproval', step: 'approve' },
         },
         approvers: ['iam:arn:aws:iam::111122223333:role/greenlight-resume', 'iam:arn:aws:iam::111122223333:user/alice'],
-        requiredApprovals: 1,
         requestedBy: 'iam:arn:aws:iam::111122223333:user/bob',
       },
     });
@@ -70,12 +69,23 @@ describe('SSM Automation source', () => {
     );
   });
 
-  it('reads a quorum above one', async () => {
+  it("ignores MinRequiredApprovals: it is the runbook's setting for Greenlight's own role, not the people's quorum", async () => {
     const response = waitingAutomation();
-    response.AutomationExecution.StepExecutions[1].Inputs.MinRequiredApprovals = '2';
+    response.AutomationExecution.StepExecutions[1].Inputs.MinRequiredApprovals = '1';
     ssmMock.on(GetAutomationExecutionCommand).resolves(response);
     const result = await source.capture(sampleEvent('ssm/automation-step-waiting'));
-    expect(result.kind === 'waiting' && result.item.requiredApprovals).toBe(2);
+    expect(result.kind === 'waiting' && 'requiredApprovals' in result.item).toBe(false);
+  });
+
+  it('names an IAM Identity Center requester by its session ARN in canonical form', async () => {
+    const response = waitingAutomation();
+    response.AutomationExecution.ExecutedBy =
+      ' arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Deployers_0123456789abcdef/carol@example.com ';
+    ssmMock.on(GetAutomationExecutionCommand).resolves(response);
+    const result = await source.capture(sampleEvent('ssm/automation-step-waiting'));
+    expect(result.kind === 'waiting' && result.item.requestedBy).toBe(
+      'iam:arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Deployers_0123456789abcdef/carol@example.com',
+    );
   });
 
   it('names IAM user-name approvers by their user ARN', () => {

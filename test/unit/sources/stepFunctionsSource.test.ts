@@ -17,6 +17,13 @@ async function captureError(event: unknown): Promise<MalformedEventError> {
   return error as MalformedEventError;
 }
 
+/** An invalid request that carries a usable token: answered with a refusal, so the result names the issues. */
+async function invalidResult(event: unknown) {
+  const result = await source.capture(event);
+  if (result.kind !== 'invalid') throw new Error(`expected an invalid request, got ${result.kind}`);
+  return result;
+}
+
 describe('Step Functions source: Approval Requested event', () => {
   it('captures the request with the execution and state machine ARNs from resources', async () => {
     // Prepare
@@ -97,37 +104,47 @@ describe('Step Functions source: direct lambda:invoke.waitForTaskToken payload',
   it('refuses a payload without the execution ARN, saying where it comes from', async () => {
     const payload = sampleEvent('stepfunctions/lambda-invoke-payload');
     delete payload.executionArn;
-    const error = await captureError(payload);
-    expect(error.issues).toEqual([{ path: 'executionArn', message: 'is required (pass $$.Execution.Id)' }]);
+    const result = await invalidResult(payload);
+    expect(result.issues).toEqual([{ path: 'executionArn', message: 'is required (pass $$.Execution.Id)' }]);
+    expect(result.wait.sourceRef).toMatchObject({ kind: 'stepfunctions', taskToken: payload.taskToken });
   });
 
   it('refuses a payload whose execution ARN is not one', async () => {
     const payload = sampleEvent('stepfunctions/lambda-invoke-payload');
     payload.executionArn = 'arn:aws:lambda:us-east-1:111122223333:function:not-an-execution';
-    const error = await captureError(payload);
-    expect(error.issues[0]?.path).toBe('executionArn');
+    const result = await invalidResult(payload);
+    expect(result.issues[0]?.path).toBe('executionArn');
   });
 });
 
-describe('Step Functions source: malformed events are refused with the path at fault and never the value', () => {
+describe('Step Functions source: a request larger than the cap', () => {
+  it('is invalid as a whole, with the token kept to answer it', async () => {
+    // Prepare: 40 KiB of description (the field's own limit is 4000 characters, the request's 32 KiB)
+    const event = sampleEvent('stepfunctions/approval-requested');
+    event.detail.context.fields = { notes: 'x'.repeat(1000) };
+    event.detail.padding = 'y'.repeat(40 * 1024);
+    // Act
+    const result = await invalidResult(event);
+    // Assess
+    expect(result.issues).toContainEqual({ path: 'detail', message: 'must be at most 32768 bytes of JSON' });
+  });
+
+  it('refuses more than 20 context fields', async () => {
+    const event = sampleEvent('stepfunctions/approval-requested');
+    event.detail.context.fields = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`field${i}`, 'v']));
+    const result = await invalidResult(event);
+    expect(result.issues.map((issue) => issue.path)).toContain('detail.context.fields');
+  });
+});
+
+describe('Step Functions source: events without a usable token are malformed, naming the path and never the value', () => {
   const cases: Array<[string, (event: ReturnType<typeof sampleEvent>) => void, string]> = [
     ['missing task token', (event) => delete event.detail.taskToken, 'detail.taskToken'],
     ['empty task token', (event) => (event.detail.taskToken = ''), 'detail.taskToken'],
     ['task token of the wrong type', (event) => (event.detail.taskToken = 42), 'detail.taskToken'],
     ['oversized task token', (event) => (event.detail.taskToken = 'x'.repeat(2049)), 'detail.taskToken'],
-    ['no execution ARN in resources', (event) => (event.resources = [STATE_MACHINE_ARN]), 'resources'],
-    ['a bad ARN in resources', (event) => (event.resources = ['arn:aws:states:nowhere']), 'resources'],
     ['non-JSON detail', (event) => (event.detail = '{"taskToken": "abc"'), 'detail'],
     ['detail that is an array', (event) => (event.detail = []), 'detail'],
-    ['an approver that is not an identity', (event) => (event.detail.approvers = ['alice']), 'detail.approvers.0'],
-    ['a quorum larger than the approvers', (event) => (event.detail.requiredApprovals = 3), 'detail.requiredApprovals'],
-    ['a fractional quorum', (event) => (event.detail.requiredApprovals = 1.5), 'detail.requiredApprovals'],
-    ['a negative timeout', (event) => (event.detail.timeoutSeconds = -1), 'detail.timeoutSeconds'],
-    [
-      'a javascript: link',
-      (event) => (event.detail.context.links[0].url = 'javascript:alert(1)'),
-      'detail.context.links.0.url',
-    ],
     ['a missing event time', (event) => delete event.time, 'time'],
   ];
 
@@ -143,5 +160,44 @@ describe('Step Functions source: malformed events are refused with the path at f
     expect(error.issues.map((issue) => issue.path)).toContain(path);
     expect(error.message).not.toContain(token);
     expect(JSON.stringify(error.issues)).not.toContain(token.slice(0, 20));
+  });
+});
+
+describe('Step Functions source: invalid requests with a token are answerable, naming the path and never the value', () => {
+  const cases: Array<[string, (event: ReturnType<typeof sampleEvent>) => void, string]> = [
+    ['no execution ARN in resources', (event) => (event.resources = [STATE_MACHINE_ARN]), 'resources'],
+    ['a bad ARN in resources', (event) => (event.resources = ['arn:aws:states:nowhere']), 'resources'],
+    ['an approver that is not an identity', (event) => (event.detail.approvers = ['alice']), 'detail.approvers.0'],
+    ['a quorum larger than the approvers', (event) => (event.detail.requiredApprovals = 3), 'detail.requiredApprovals'],
+    ['a fractional quorum', (event) => (event.detail.requiredApprovals = 1.5), 'detail.requiredApprovals'],
+    ['a negative timeout', (event) => (event.detail.timeoutSeconds = -1), 'detail.timeoutSeconds'],
+    [
+      'a javascript: link',
+      (event) => (event.detail.context.links[0].url = 'javascript:alert(1)'),
+      'detail.context.links.0.url',
+    ],
+    [
+      'an approver with a zero-width space',
+      (event) => (event.detail.approvers = ['email:al\u200bice@example.com']),
+      'detail.approvers.0',
+    ],
+    [
+      'a requester with a bidi override',
+      (event) => (event.detail.requestedBy = 'email:\u202ecarol@example.com'),
+      'detail.requestedBy',
+    ],
+  ];
+
+  it.each(cases)('%s', async (_name, corrupt, path) => {
+    // Prepare
+    const event = sampleEvent('stepfunctions/approval-requested');
+    const token = event.detail.taskToken;
+    corrupt(event);
+    // Act
+    const result = await invalidResult(event);
+    // Assess
+    expect(result.wait).toMatchObject({ source: 'stepfunctions', naturalKey: token });
+    expect(result.issues.map((issue) => issue.path)).toContain(path);
+    expect(JSON.stringify(result.issues)).not.toContain(token.slice(0, 20));
   });
 });
