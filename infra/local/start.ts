@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PublicApproval } from '../../shared/domain/approval';
+import { peopleEntry } from '../../shared/domain/policy';
 import { policyDocument } from '../../shared/runtime/policy';
 import { listOpenApprovals } from './localHttpServer';
 import { startLocalStack } from './localStack';
@@ -18,7 +19,7 @@ const port = (variable: string, fallback: number) => Number(process.env[variable
  */
 function reviewerOf(approval: PublicApproval): string | undefined {
   const identities = approval.approvers.flatMap((entry) =>
-    entry.startsWith('person:') ? (policyDocument.people[entry.slice('person:'.length)] ?? []) : [entry],
+    entry.startsWith('person:') ? (peopleEntry(policyDocument.people, entry.slice('person:'.length)) ?? []) : [entry],
   );
   return (
     identities.find((identity) => identity.startsWith('email:') || identity.startsWith('slack:')) ??

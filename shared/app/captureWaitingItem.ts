@@ -3,13 +3,14 @@
  * Idempotent: the approval id derives from the source's own id for the wait, and the write is conditional, so
  * duplicate deliveries and Lambda retries find the item already there.
  */
-import { approvalIdFor, openApproval, type SourceKind } from '../domain/approval';
+import { openApproval, type Refusal, type RefusalError, type SourceKind } from '../domain/approval';
 import { applyPolicy, type PolicyDocument } from '../domain/policy';
+import { refusedApproval } from '../domain/refusedApproval';
 import { type EventIssue, MalformedEventError } from '../sources/errors';
-import type { RefusalError, SourceResumer } from '../sources/sourceResumer';
+import type { SourceResumer } from '../sources/sourceResumer';
 import type { AnswerableWait, WaitingSource } from '../sources/waitingSource';
 import type { ApprovalStore } from '../store/approvalStore';
-import { publishSafely } from './approvalWrites';
+import { publishSafely, writeOrLatest } from './approvalWrites';
 import type { ApprovalEventPublisher, Clock, Log } from './ports';
 
 export interface CaptureDependencies {
@@ -56,7 +57,9 @@ export async function captureWaitingItem(deps: CaptureDependencies, event: unkno
     );
   }
   const applied = applyPolicy(result.item, deps.policy);
-  if (applied.kind === 'refused') return refuse(deps, result.item, 'Greenlight.NoEligibleApprovers', applied.reason);
+  if (applied.kind === 'refused') {
+    return refuse(deps, result.item, 'Greenlight.NoEligibleApprovers', applied.reason);
+  }
   const approval = openApproval(applied.item, deps.clock.now());
   const created = (await deps.store.create(approval)) === 'created';
   deps.log.info(created ? 'approval captured' : 'approval already captured (duplicate delivery)', {
@@ -68,35 +71,56 @@ export async function captureWaitingItem(deps: CaptureDependencies, event: unkno
   return { outcome: created ? 'created' : 'duplicate', approvalId: approval.id };
 }
 
+/** The first issues, paths and rules only; a request with hundreds of faults is not worth a long answer. */
+const MAX_ISSUES_TOLD = 10;
+
 function describeIssues(issues: readonly EventIssue[]): string {
-  return issues.map((issue) => `${issue.path || '(event)'}: ${issue.message}`).join('; ');
+  const told = issues.slice(0, MAX_ISSUES_TOLD).map((issue) => `${issue.path || '(event)'}: ${issue.message}`);
+  const more = issues.length - told.length;
+  return more > 0 ? `${told.join('; ')}; and ${more} more` : told.join('; ');
 }
 
 /**
  * Answers a wait Greenlight will not take with a refusal, so the workflow stops at once instead of waiting for its
- * timeout. An approval already stored for the wait (an earlier delivery under another policy) is left alone. A
- * duplicate delivery answers again and meets the source's "already answered" error; a source that is unavailable
- * throws, so Lambda retries the event and finally dead-letters it.
+ * timeout. The refusal is first recorded with the conditional create a capture uses: if an approval (or a refusal
+ * already answered) is stored for the wait, nothing is sent. A refusal whose answer was never confirmed (the source
+ * was unavailable, a crash) is answered again by the next delivery; a duplicate answer meets the source's "already
+ * answered" error. A source that is unavailable throws, so Lambda retries the event and finally dead-letters it.
  */
 async function refuse(
   deps: CaptureDependencies,
-  wait: AnswerableWait,
+  wait: AnswerableWait & { title?: string },
   error: RefusalError,
   reason: string,
 ): Promise<CaptureOutcome> {
-  const approvalId = approvalIdFor(wait.source, wait.naturalKey);
-  if ((await deps.store.get(approvalId)) !== undefined) {
-    deps.log.info('approval already captured (duplicate delivery)', { approvalId, source: wait.source });
-    return { outcome: 'duplicate', approvalId };
+  let record = refusedApproval(wait, { error, reason }, deps.clock.now());
+  const approvalId = record.id;
+  if ((await deps.store.create(record)) === 'already-exists') {
+    const existing = await deps.store.get(approvalId);
+    if (existing?.refusal === undefined || existing.refusal.answered) {
+      deps.log.info('approval already captured (duplicate delivery)', { approvalId, source: wait.source });
+      return { outcome: 'duplicate', approvalId };
+    }
+    record = existing;
   }
-  const answer = await deps.refusers[wait.source].refuse({ approvalId, sourceRef: wait.sourceRef, error, reason });
-  const answered = answer.kind === 'resumed';
-  deps.log.warn(answered ? 'request refused and answered' : 'request refused; the source had its answer already', {
+  const refusal = record.refusal as Refusal;
+  const answer = await deps.refusers[wait.source].refuse({
     approvalId,
-    source: wait.source,
-    workflowRef: wait.workflowRef,
-    error,
-    reason,
+    sourceRef: record.sourceRef,
+    error: refusal.error,
+    reason: refusal.reason,
   });
-  return { outcome: 'refused', approvalId, error, answered };
+  const answered = { ...record, refusal: { ...refusal, answered: true }, version: record.version + 1 };
+  await writeOrLatest(deps.store, { ...answered, updatedAt: deps.clock.now().toISOString() }, record);
+  deps.log.warn(
+    answer.kind === 'resumed' ? 'request refused and answered' : 'request refused; the source had its answer already',
+    {
+      approvalId,
+      source: wait.source,
+      workflowRef: wait.workflowRef,
+      error: refusal.error,
+      reason: refusal.reason,
+    },
+  );
+  return { outcome: 'refused', approvalId, error: refusal.error, answered: answer.kind === 'resumed' };
 }

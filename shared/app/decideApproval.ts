@@ -15,6 +15,7 @@ import {
   assertMayVote,
   canonicalVoter,
   type DeciderPolicy,
+  type Directory,
   type PeopleMap,
   personOf,
   tallyVotes,
@@ -33,6 +34,8 @@ export interface DecideDependencies {
   people: PeopleMap;
   /** `identities.allowed` of the policy: no identity outside it is accepted (absent: any). */
   allowedIdentities?: readonly string[];
+  /** `identities.identityCenterAccounts` of the policy: whose Identity Center sessions speak for an e-mail. */
+  identityCenterAccounts?: readonly string[];
   clock: Clock;
   log: Log;
   /** How long a `resuming` item belongs to whoever moved it there before another touch may finish it. */
@@ -69,7 +72,11 @@ export function decisionRequestHash(request: DecisionRequest): string {
 }
 
 function deciderPolicy(deps: DecideDependencies): DeciderPolicy {
-  return { people: deps.people, ...(deps.allowedIdentities ? { allowedIdentities: deps.allowedIdentities } : {}) };
+  return {
+    people: deps.people,
+    ...(deps.allowedIdentities ? { allowedIdentities: deps.allowedIdentities } : {}),
+    ...(deps.identityCenterAccounts ? { identityCenterAccounts: deps.identityCenterAccounts } : {}),
+  };
 }
 
 function leaseUntil(deps: DecideDependencies, now: Date): string {
@@ -77,7 +84,7 @@ function leaseUntil(deps: DecideDependencies, now: Date): string {
 }
 
 /** Whether the request repeats a vote already recorded (same Idempotency-Key, or same person and decision). */
-function findReplay(approval: Approval, request: DecisionRequest, people: PeopleMap): boolean {
+function findReplay(approval: Approval, request: DecisionRequest, people: Directory): boolean {
   const hash = decisionRequestHash(request);
   if (request.idempotencyKey !== undefined) {
     const keyed = approval.votes.find((vote) => vote.idempotencyKey === request.idempotencyKey);
@@ -106,13 +113,13 @@ export async function decideApproval(deps: DecideDependencies, received: Decisio
     const current = await deps.store.get(request.approvalId);
     if (current === undefined) throw new ApprovalNotFoundError(request.approvalId);
 
-    if (findReplay(current, request, deps.people)) {
+    if (findReplay(current, request, deciderPolicy(deps))) {
       const finished = await finishInterruptedResume(deps, current);
       return { approval: finished, replayed: true };
     }
     // A vote on an approval whose answer is under way is refused; finish that answer first if it was interrupted.
     const latest = current.status === 'resuming' ? await finishInterruptedResume(deps, current) : current;
-    assertMayVote(latest, request, deps.people, now);
+    assertMayVote(latest, request, deciderPolicy(deps), now);
 
     const voted: Approval = {
       ...current,
@@ -121,7 +128,7 @@ export async function decideApproval(deps: DecideDependencies, received: Decisio
         ...current.votes,
         {
           approver: request.approver,
-          person: personOf(request.approver, deps.people),
+          person: personOf(request.approver, deciderPolicy(deps)),
           decision: request.decision,
           channel: request.channel,
           ...(request.via ? { via: request.via } : {}),
@@ -133,7 +140,7 @@ export async function decideApproval(deps: DecideDependencies, received: Decisio
         },
       ],
     };
-    const tally = tallyVotes(voted, deps.people);
+    const tally = tallyVotes(voted, deciderPolicy(deps));
     // One conditional write from the version read: the vote, and the move to `resuming` when it completes the tally.
     const next = {
       ...(tally === 'pending' ? voted : startResuming(voted, tally, deps, now)),

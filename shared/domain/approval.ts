@@ -46,6 +46,18 @@ export interface Vote {
   requestHash?: string;
 }
 
+/** Error names a refused request is answered with (Step Functions `error`; the other sources get the reason). */
+export type RefusalError = 'Greenlight.InvalidRequest' | 'Greenlight.NoEligibleApprovers';
+
+/** Why Greenlight would not open an approval for a wait, and whether the workflow was told so. */
+export interface Refusal {
+  error: RefusalError;
+  /** Fields and rules, never values. */
+  reason: string;
+  /** The source took the refusal (or said the wait was answered already). */
+  answered: boolean;
+}
+
 export interface HistoryEntry {
   at: string;
   status: ApprovalStatus;
@@ -83,6 +95,8 @@ export interface Approval {
   resumeLeaseUntil?: string;
   /** Why the source refused the answer for good (status `failed`), or why the approval closed otherwise. */
   closedReason?: string;
+  /** Present on the record of a refused request (status `cancelled`): the wait was answered with this refusal. */
+  refusal?: Refusal;
   /** Optimistic-concurrency counter: every write is conditional on the version it read. */
   version: number;
 }

@@ -25,16 +25,23 @@ const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]/u;
 /** Unicode White_Space only: unlike String.prototype.trim, it leaves a byte-order mark in place to be refused. */
 const SURROUNDING_WHITE_SPACE = /^\p{White_Space}+|\p{White_Space}+$/gu;
 
+/**
+ * Every identity is printable ASCII after NFKC: e-mail addresses (internationalised domains in their `xn--` form),
+ * Slack ids, IAM ARNs (IAM names use `[\w+=,.@-]`) and client names. So no look-alike letter (Cyrillic `а`), no
+ * combining mark and no invisible filler (Hangul filler, braille blank, variation selector) can make one identity
+ * look like another.
+ */
 const PATTERNS: Record<IdentityKind, RegExp> = {
-  // One @, no whitespace, a dot in the domain after the trailing dot is removed.
-  email: /^[^@\s]+@[^@\s.][^@\s]*\.[^@\s.]+$/u,
+  // One @, a dot in the domain after the trailing dot is removed.
+  email:
+    /^[!#-'*+\-/-9=?A-Z^-~]+(\.[!#-'*+\-/-9=?A-Z^-~]+)*@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/,
   slack: /^[UW][A-Z0-9]{2,}$/,
-  iam: /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[^\s]+$/,
+  iam: /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/:-]+$/,
   client: /^[a-z0-9][a-z0-9._-]{0,63}$/,
 };
 
 /** `iam:arn:…:sts::<account>:assumed-role/AWSReservedSSO_<permission set>_<id>/<session name>`: IAM Identity Center. */
-const IDENTITY_CENTER_SESSION = /^iam:arn:aws[a-z-]*:sts::\d{12}:assumed-role\/AWSReservedSSO_[^/]+\/([^/]+)$/;
+const IDENTITY_CENTER_SESSION = /^iam:arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/AWSReservedSSO_[^/]+\/([^/]+)$/;
 
 /**
  * The canonical form of an identity: Unicode NFKC, trimmed, the kind in lower case; e-mail addresses lower-cased with
@@ -93,12 +100,16 @@ export function identityKind(identity: string): IdentityKind {
 }
 
 /**
- * The `email:` identity an IAM Identity Center session stands for, when its session name is an e-mail address (what
- * Identity Center puts there for users whose user name is their address); undefined for any other identity.
+ * The `email:` identity an IAM Identity Center session stands for, when it is a session of one of the trusted
+ * `accounts` and its session name is an e-mail address (what Identity Center puts there for users whose user name is
+ * their address); undefined for any other identity. Any account could name a role `AWSReservedSSO_…`: only the
+ * operator's own accounts are believed.
  */
-export function identityCenterEmail(identity: string): string | undefined {
-  const session = IDENTITY_CENTER_SESSION.exec(identity)?.[1];
-  if (session === undefined || !session.includes('@')) return undefined;
+export function identityCenterEmail(identity: string, accounts: readonly string[]): string | undefined {
+  const match = IDENTITY_CENTER_SESSION.exec(identity);
+  if (match === null || !accounts.includes(match[1] as string)) return undefined;
+  const session = match[2] as string;
+  if (!session.includes('@')) return undefined;
   return tryCanonicalIdentity(`email:${session}`);
 }
 

@@ -42,21 +42,40 @@ export interface PolicyDocument {
   people: PeopleMap;
   rules: PolicyRule[];
   /** Glob patterns on canonical identities: nobody else is ever accepted as a decider or e-mailed. */
-  identities?: { allowed: string[] };
+  identities?: { allowed?: string[]; identityCenterAccounts?: string[] };
   defaults?: { slackChannel?: string };
 }
 
-/** Who may decide, as the decision side needs it: the people map and the identities bound. */
-export interface DeciderPolicy {
+/**
+ * Who is who: the people map, and the AWS accounts whose IAM Identity Center sessions may speak for the e-mail address
+ * in their session name (none: such sessions are only what the people map says they are).
+ */
+export interface Directory {
   people: PeopleMap;
+  identityCenterAccounts?: readonly string[];
+}
+
+/** Who may decide, as the decision side needs it: the directory and the identities bound. */
+export interface DeciderPolicy extends Directory {
   /** Absent: any identity (the approval's allow-list still applies). */
   allowedIdentities?: readonly string[];
+}
+
+/** The directory a policy file describes. */
+export function directoryOf(document: PolicyDocument): Directory {
+  const accounts = document.identities?.identityCenterAccounts;
+  return { people: document.people, ...(accounts ? { identityCenterAccounts: accounts } : {}) };
 }
 
 export interface NotificationRouting {
   slackChannel?: string;
   /** Plain addresses, one per person. */
   emailRecipients: string[];
+}
+
+/** A person's identities; only the map's own entries (`person:constructor` is nobody). */
+export function peopleEntry(people: PeopleMap, name: string): readonly string[] | undefined {
+  return Object.hasOwn(people, name) ? people[name] : undefined;
 }
 
 const personIndexes = new WeakMap<PeopleMap, Map<string, string>>();
@@ -76,24 +95,24 @@ function personIndex(people: PeopleMap): Map<string, string> {
 
 /**
  * The person an identity (or allow-list entry) stands for: `person:<name>` when the people map knows it; an IAM
- * Identity Center session whose session name is an e-mail address is that address's person; otherwise the canonical
- * identity itself, which then is a person of its own.
+ * Identity Center session of a trusted account whose session name is an e-mail address is that address's person;
+ * otherwise the canonical identity itself, which then is a person of its own.
  */
-export function personOf(identity: string, people: PeopleMap): string {
+export function personOf(identity: string, directory: Directory): string {
   if (identity.startsWith('person:')) return identity;
   const canonical = tryCanonicalIdentity(identity) ?? identity;
-  const index = personIndex(people);
+  const index = personIndex(directory.people);
   const name = index.get(canonical);
   if (name !== undefined) return `person:${name}`;
-  const email = identityCenterEmail(canonical);
+  const email = identityCenterEmail(canonical, directory.identityCenterAccounts ?? []);
   if (email === undefined) return canonical;
   const emailPerson = index.get(email);
   return emailPerson === undefined ? email : `person:${emailPerson}`;
 }
 
 /** The distinct people a list of identities and `person:` entries names. */
-export function distinctPeople(entries: readonly string[], people: PeopleMap): Set<string> {
-  return new Set(entries.map((entry) => personOf(entry, people)));
+export function distinctPeople(entries: readonly string[], directory: Directory): Set<string> {
+  return new Set(entries.map((entry) => personOf(entry, directory)));
 }
 
 /**
@@ -109,12 +128,13 @@ export function notificationRouting(
   const candidates = rule?.emailRecipients ?? approval.approvers;
   const addresses = new Map<string, string>();
   for (const entry of candidates) {
-    const person = personOf(entry, document.people);
+    const person = personOf(entry, directoryOf(document));
     const email = person.startsWith('email:')
       ? person
-      : document.people[person.slice('person:'.length)]?.find((known) => known.startsWith('email:'));
+      : peopleEntry(document.people, person.slice('person:'.length))?.find((known) => known.startsWith('email:'));
     if (email === undefined || addresses.has(person)) continue;
-    if (document.identities && !identityAllowed(email, document.identities.allowed)) continue;
+    const allowed = document.identities?.allowed;
+    if (allowed && !identityAllowed(email, allowed)) continue;
     addresses.set(person, email.slice('email:'.length));
   }
   return { ...(slackChannel ? { slackChannel } : {}), emailRecipients: [...addresses.values()] };
@@ -145,7 +165,7 @@ export type PolicyOutcome =
 export function applyPolicy(item: WaitingItem, document: PolicyDocument): PolicyOutcome {
   const rule = matchingRule(document, item);
   if (rule === undefined) return { kind: 'refused', reason: `no policy rule covers this ${item.source} workflow` };
-  const { people } = document;
+  const people = directoryOf(document);
 
   let approvers = rule.approvers;
   if (item.approvers !== undefined && item.approvers.length > 0) {
@@ -206,7 +226,7 @@ export function canonicalVoter(approvalId: string, approver: string, policy: Dec
 export function assertMayVote(
   approval: Approval,
   vote: { approver: string; decision: Decision },
-  people: PeopleMap,
+  people: Directory,
   now: Date,
 ): void {
   if (approval.status !== 'pending') throw new ApprovalClosedError(approval.id, approval.status);
@@ -228,7 +248,7 @@ export function assertMayVote(
 }
 
 /** approved / rejected once enough distinct people agree; pending otherwise. */
-export function tallyVotes(approval: Approval, people: PeopleMap): 'approved' | 'rejected' | 'pending' {
+export function tallyVotes(approval: Approval, people: Directory): 'approved' | 'rejected' | 'pending' {
   const distinct = (decision: Decision) =>
     distinctPeople(
       approval.votes.filter((vote) => vote.decision === decision).map((vote) => vote.approver),

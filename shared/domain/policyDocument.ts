@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { SOURCE_KINDS } from './approval';
 import { identityAllowed } from './identity';
 import { identitySchema } from './identitySchema';
-import { distinctPeople, MAX_PEOPLE_PER_APPROVAL, type PolicyDocument } from './policy';
+import { directoryOf, distinctPeople, MAX_PEOPLE_PER_APPROVAL, type PolicyDocument, peopleEntry } from './policy';
 
 const slackChannel = z
   .string()
@@ -42,7 +42,10 @@ export const policyDocumentSchema = z
       )
       .default([]),
     identities: z
-      .object({ allowed: z.array(identityPattern).min(1) })
+      .object({
+        allowed: z.array(identityPattern).min(1).optional(),
+        identityCenterAccounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id')).optional(),
+      })
       .strict()
       .optional(),
     defaults: z.object({ slackChannel: slackChannel.optional() }).strict().optional(),
@@ -92,7 +95,7 @@ function policyProblems(document: PolicyDocument): string[] {
   document.rules.forEach((rule, index) => {
     const where = `rules.${index} ("${rule.name}")`;
     for (const entry of rule.approvers) {
-      if (entry.startsWith('person:') && document.people[entry.slice('person:'.length)] === undefined) {
+      if (entry.startsWith('person:') && peopleEntry(document.people, entry.slice('person:'.length)) === undefined) {
         problems.push(`${where}: ${entry} is not in the people map`);
       }
     }
@@ -101,7 +104,7 @@ function policyProblems(document: PolicyDocument): string[] {
       rule.approvers.filter((entry) => !entry.startsWith('person:')),
     );
     outside(`${where}.emailRecipients`, rule.emailRecipients ?? []);
-    const people = distinctPeople(rule.approvers, document.people).size;
+    const people = distinctPeople(rule.approvers, directoryOf(document)).size;
     if (people > MAX_PEOPLE_PER_APPROVAL) {
       problems.push(`${where}: names ${people} people; at most ${MAX_PEOPLE_PER_APPROVAL}`);
     }

@@ -29,7 +29,10 @@ export function createDecisionDependencies(clients: SourceClients = createSource
     resumers: createSourceResumers(clients),
     events: new EventBridgeApprovalEvents(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
     people: policyDocument.people,
-    ...(policyDocument.identities ? { allowedIdentities: policyDocument.identities.allowed } : {}),
+    ...(policyDocument.identities?.allowed ? { allowedIdentities: policyDocument.identities.allowed } : {}),
+    ...(policyDocument.identities?.identityCenterAccounts
+      ? { identityCenterAccounts: policyDocument.identities.identityCenterAccounts }
+      : {}),
     clock: systemClock,
     log: logger,
     ...(process.env.RESUME_LEASE_SECONDS ? { resumeLeaseSeconds: Number(process.env.RESUME_LEASE_SECONDS) } : {}),

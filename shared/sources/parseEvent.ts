@@ -18,15 +18,19 @@ export function parseEvent<Schema extends z.ZodType>(
     source,
     `not a valid ${what}`,
     result.error.issues.map((issue) => ({
-      path: [...at, ...issue.path.map(safePathSegment)].join('.'),
+      path: [...at, ...issue.path.map((segment, index) => safePathSegment(segment, issue.path[index - 1]))].join('.'),
       message: redactSecrets(issue.message),
     })),
     { cause: result.error },
   );
 }
 
-/** A path segment as it may be logged: object keys come from the event, so long ones are not copied. */
-function safePathSegment(segment: PropertyKey): string {
+/**
+ * A path segment as it may be logged or told to the workflow: object keys come from the event, so long ones are not
+ * copied, and the names of `context.fields` (chosen by the requester, e.g. `db-password=…`) never are.
+ */
+function safePathSegment(segment: PropertyKey, parent: PropertyKey | undefined): string {
+  if (parent === 'fields') return '[field name]';
   const text = String(segment);
   return text.length > MAX_PATH_SEGMENT_LENGTH ? `[key of ${text.length} characters]` : text;
 }

@@ -1,5 +1,5 @@
 /** The other half of a source adapter: answering the waiting workflow once Greenlight has decided. */
-import type { Approval, DecisionChannel, Outcome, SourceKind } from '../domain/approval';
+import type { Approval, DecisionChannel, Outcome, RefusalError, SourceKind } from '../domain/approval';
 import type { SourceReference } from '../domain/sourceReference';
 
 export interface ResumeRequest {
@@ -32,8 +32,7 @@ export type ResumeResult =
       afterRetry?: boolean;
     };
 
-/** Error names a refused request is answered with (Step Functions `error`; the other sources get the reason). */
-export type RefusalError = 'Greenlight.InvalidRequest' | 'Greenlight.NoEligibleApprovers';
+export type { RefusalError };
 
 /** A wait Greenlight will not open an approval for: answered at once (fail / STOP / Reject) with why. */
 export interface RefusalRequest {

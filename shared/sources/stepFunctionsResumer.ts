@@ -88,12 +88,23 @@ export function stepFunctionsResumer(client: SFNClient): SourceResumer {
   };
 }
 
-/** What a refused task's Catch receives as `Cause`: `{approvalId, outcome: "refused", error, reason}`, ≤ 32 768. */
+/**
+ * What a refused task's Catch receives as `Cause`: `{approvalId, outcome: "refused", error, reason}`, within the
+ * 32 768 characters of the API; the reason is shortened after encoding (escaped characters count as sent).
+ */
 export function refusalCause(request: RefusalRequest): string {
   const document = (reason: string) =>
     JSON.stringify({ approvalId: request.approvalId, outcome: 'refused', error: request.error, reason });
-  const full = document(request.reason);
-  return full.length <= MAX_CAUSE_CHARS ? full : document(`${request.reason.slice(0, MAX_CAUSE_CHARS / 2)}…`);
+  const fits = (json: string) => json.length <= MAX_CAUSE_CHARS;
+  if (fits(document(request.reason))) return document(request.reason);
+  let low = 0;
+  let high = request.reason.length - 1;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(document(`${prefix(request.reason, middle)}…`))) low = middle;
+    else high = middle - 1;
+  }
+  return document(`${prefix(request.reason, low)}…`);
 }
 
 /** The stable error name a Catch in the state machine can match. */

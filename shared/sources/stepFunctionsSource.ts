@@ -107,26 +107,45 @@ function parseRequest(
   };
 }
 
+/**
+ * The execution and state machine ARNs Step Functions appended to the entry's `Resources` ("automatically appended",
+ * connect-eventbridge.html): the last ones, never one the workflow's author listed before them, which would let a
+ * request choose the policy rule of another workflow. They must name one state machine in the event's own account.
+ */
+function appendedWorkflow(envelope: { account: string; resources: string[] }): {
+  executionArn?: string;
+  stateMachineArn?: string;
+  issues: EventIssue[];
+} {
+  const executionArn = envelope.resources.findLast((arn) => STEP_FUNCTIONS_EXECUTION_ARN.test(arn));
+  const stateMachineArn = envelope.resources.findLast((arn) => STEP_FUNCTIONS_STATE_MACHINE_ARN.test(arn));
+  const found = { ...(executionArn ? { executionArn } : {}), ...(stateMachineArn ? { stateMachineArn } : {}) };
+  if (executionArn === undefined) {
+    const message =
+      'must contain the Step Functions execution ARN (added by Step Functions to events put by events:putEvents)';
+    return { ...found, issues: [{ path: 'resources', message }] };
+  }
+  const [, , , region, account, , machine] = executionArn.split(':');
+  const sameMachine =
+    stateMachineArn === undefined ||
+    stateMachineArn.split(':').slice(3, 7).join(':') === `${region}:${account}:stateMachine:${machine}`;
+  if (!sameMachine || account !== envelope.account) {
+    const message =
+      'must end with the execution and state machine ARNs Step Functions appends, of one state machine in the event account';
+    return { ...found, issues: [{ path: 'resources', message }] };
+  }
+  return { ...found, issues: [] };
+}
+
 function captureFromEventBridge(event: unknown): CaptureResult {
   const envelope = parseEvent(eventSchema, event, 'stepfunctions', 'EventBridge event');
-  const executionArn = envelope.resources.find((arn) => STEP_FUNCTIONS_EXECUTION_ARN.test(arn));
-  const stateMachineArn = envelope.resources.find((arn) => STEP_FUNCTIONS_STATE_MACHINE_ARN.test(arn));
-  const missingExecution: EventIssue[] =
-    executionArn === undefined
-      ? [
-          {
-            path: 'resources',
-            message:
-              'must contain the Step Functions execution ARN (added by Step Functions to events put by events:putEvents)',
-          },
-        ]
-      : [];
+  const { executionArn, stateMachineArn, issues: workflowIssues } = appendedWorkflow(envelope);
   const parsed = parseRequest(
     envelope.detail,
     'Approval Requested detail',
     ['detail'],
     { ...(executionArn ? { executionArn } : {}), ...(stateMachineArn ? { stateMachineArn } : {}) },
-    missingExecution,
+    workflowIssues,
   );
   if (parsed.kind === 'invalid') return parsed;
   return toWaitingItem(parsed.request, executionArn as string, stateMachineArn);

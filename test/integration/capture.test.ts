@@ -208,7 +208,12 @@ describe('requests that cannot become approvals are answered at once, exactly on
     });
     expect(input.cause).not.toContain('car');
     expect(stack.standins.stepFunctions.describe(waiting.executionArn)?.status).toBe('FAILED');
-    expect(await approvalItems()).toHaveLength(0);
+    expect(await approvalItems()).toEqual([
+      expect.objectContaining({
+        status: 'cancelled',
+        refusal: expect.objectContaining({ error: 'Greenlight.InvalidRequest', answered: true }),
+      }),
+    ]);
     expect(newDeadLetters()).toBe(0);
   });
 
@@ -224,7 +229,7 @@ describe('requests that cannot become approvals are answered at once, exactly on
     expect(delivery?.result).toMatchObject({ outcome: 'refused', error: 'Greenlight.NoEligibleApprovers' });
     expect(firstFailure().error).toBe('Greenlight.NoEligibleApprovers');
     expect(stack.standins.ses.sentEmails().filter((mail) => JSON.stringify(mail).includes('mallory'))).toEqual([]);
-    expect(await approvalItems()).toHaveLength(0);
+    expect((await approvalItems()).map((item) => item.status)).toEqual(['cancelled']);
   });
 
   it('a request that names mallory beside alice opens for alice only; mallory is never e-mailed', async () => {
@@ -271,7 +276,22 @@ describe('requests that cannot become approvals are answered at once, exactly on
     expect(failures().filter((call) => call.error === undefined)).toHaveLength(1);
     expect(failures().every((call) => call.error === undefined || call.error.name === 'TaskTimedOut')).toBe(true);
     expect(newDeadLetters()).toBe(0);
-    expect(await approvalItems()).toHaveLength(0);
+    expect((await approvalItems()).map((item) => item.status)).toEqual(['cancelled']);
+  });
+
+  it('a refusal never fails a task whose valid request was captured first (and the other way round)', async () => {
+    // Prepare: one task, a valid request for it and an invalid one (same token)
+    const { event: valid } = waitingRequest(() => undefined);
+    const invalid = structuredClone(valid);
+    invalid.detail.requiredApprovals = 1.5;
+    // Act
+    const [captured] = await stack.publish(valid);
+    const [refused] = await stack.publish(invalid);
+    // Assess
+    expect(captured?.result).toMatchObject({ outcome: 'created' });
+    expect(refused?.result).toMatchObject({ outcome: 'duplicate' });
+    expect(failures()).toHaveLength(0);
+    expect((await approvalItems()).map((item) => item.status)).toEqual(['pending']);
   });
 
   it('a direct invocation with a bad payload is answered with SendTaskFailure (the Task fails at once)', async () => {
@@ -285,7 +305,7 @@ describe('requests that cannot become approvals are answered at once, exactly on
     // Assess
     expect(result).toMatchObject({ outcome: 'refused', error: 'Greenlight.InvalidRequest' });
     expect(JSON.parse(firstFailure().cause).reason).toMatch(/executionArn: is required/);
-    expect(await approvalItems()).toHaveLength(0);
+    expect((await approvalItems()).map((item) => item.status)).toEqual(['cancelled']);
   });
 
   it('an SSM wait whose runbook names nobody of the policy is rejected with the reason', async () => {
@@ -304,7 +324,7 @@ describe('requests that cannot become approvals are answered at once, exactly on
     expect(signals).toHaveLength(1);
     expect(signals[0]?.input).toMatchObject({ SignalType: 'Reject' });
     expect(JSON.stringify(signals[0]?.input)).toContain('Greenlight.NoEligibleApprovers');
-    expect(await approvalItems()).toHaveLength(0);
+    expect((await approvalItems()).map((item) => item.status)).toEqual(['cancelled']);
   });
 });
 

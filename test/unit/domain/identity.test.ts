@@ -34,6 +34,12 @@ describe('canonicalIdentity', () => {
     ['a soft hyphen', 'email:car\u00adol@example.com'],
     ['a newline inside', 'email:carol@example.com\nemail:x@y.z'],
     ['a NUL', 'email:carol@example.com\u0000'],
+    ['a Cyrillic look-alike letter', 'email:\u0430lice@example.com'],
+    ['a combining grapheme joiner', 'email:al\u034fice@example.com'],
+    ['a Hangul filler', 'email:alice\u3164@example.com'],
+    ['a braille blank', 'email:alice@example.com\u2800'],
+    ['a variation selector', 'email:alice\ufe0f@example.com'],
+    ['a look-alike letter in an IAM ARN', 'iam:arn:aws:iam::111122223333:user/\u0430lice'],
   ])('refuses %s, without echoing the value', (_name, raw) => {
     const error = (() => {
       try {
@@ -62,22 +68,43 @@ describe('canonicalIdentity', () => {
 });
 
 describe('identityCenterEmail', () => {
-  it('reads the e-mail of an Identity Center session, in canonical form', () => {
+  const TRUSTED = ['111122223333'];
+
+  it('reads the e-mail of an Identity Center session of a trusted account, in canonical form', () => {
     expect(
       identityCenterEmail(
         'iam:arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admins_0123456789abcdef/Carol@Example.com',
+        TRUSTED,
       ),
     ).toBe('email:carol@example.com');
   });
 
+  it('believes no other account: anyone can name a role AWSReservedSSO_…', () => {
+    expect(
+      identityCenterEmail(
+        'iam:arn:aws:sts::999999999999:assumed-role/AWSReservedSSO_Admins_0123456789abcdef/carol@example.com',
+        TRUSTED,
+      ),
+    ).toBeUndefined();
+    expect(
+      identityCenterEmail(
+        'iam:arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admins_0123456789abcdef/carol@example.com',
+        [],
+      ),
+    ).toBeUndefined();
+  });
+
   it('reads nothing from other sessions or from a session name that is no address', () => {
     expect(
-      identityCenterEmail('iam:arn:aws:sts::111122223333:assumed-role/deployer/carol@example.com'),
+      identityCenterEmail('iam:arn:aws:sts::111122223333:assumed-role/deployer/carol@example.com', TRUSTED),
     ).toBeUndefined();
     expect(
-      identityCenterEmail('iam:arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admins_0123456789abcdef/carol'),
+      identityCenterEmail(
+        'iam:arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admins_0123456789abcdef/carol',
+        TRUSTED,
+      ),
     ).toBeUndefined();
-    expect(identityCenterEmail('email:carol@example.com')).toBeUndefined();
+    expect(identityCenterEmail('email:carol@example.com', TRUSTED)).toBeUndefined();
   });
 });
 

@@ -75,25 +75,32 @@ const vote = (approver: string, decision: 'approve' | 'reject') => ({
 
 describe('personOf', () => {
   it('names every identity of a known person alike, and leaves strangers as they are', () => {
-    expect(personOf('slack:U024BE7LH', people)).toBe('person:alice');
-    expect(personOf('email:alice@example.com', people)).toBe('person:alice');
-    expect(personOf('email:mallory@example.com', people)).toBe('email:mallory@example.com');
+    expect(personOf('slack:U024BE7LH', { people })).toBe('person:alice');
+    expect(personOf('email:alice@example.com', { people })).toBe('person:alice');
+    expect(personOf('email:mallory@example.com', { people })).toBe('email:mallory@example.com');
   });
 
   it('compares canonical forms: case, a trailing dot and full-width letters do not make another person', () => {
-    expect(personOf('email:Alice@Example.COM.', people)).toBe('person:alice');
-    expect(personOf('email:ａｌｉｃｅ@example.com', people)).toBe('person:alice');
-    expect(personOf('email:alice+ops@example.com', people)).toBe('email:alice+ops@example.com');
+    expect(personOf('email:Alice@Example.COM.', { people })).toBe('person:alice');
+    expect(personOf('email:ａｌｉｃｅ@example.com', { people })).toBe('person:alice');
+    expect(personOf('email:alice+ops@example.com', { people })).toBe('email:alice+ops@example.com');
   });
 
-  it('takes an IAM Identity Center session whose session name is an e-mail address as that person', () => {
+  it('takes an IAM Identity Center session of a trusted account, named by an e-mail address, as that person', () => {
+    const directory = { people, identityCenterAccounts: ['111122223333'] };
     const session =
       'iam:arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Deployers_0123456789abcdef/Alice@example.com';
-    expect(personOf(session, people)).toBe('person:alice');
-    expect(personOf(session.replace('Alice@example.com', 'dan@example.com'), people)).toBe('email:dan@example.com');
-    expect(personOf('iam:arn:aws:sts::111122223333:assumed-role/deployer/alice@example.com', people)).toBe(
+    expect(personOf(session, directory)).toBe('person:alice');
+    expect(personOf(session.replace('Alice@example.com', 'dan@example.com'), directory)).toBe('email:dan@example.com');
+    expect(personOf('iam:arn:aws:sts::111122223333:assumed-role/deployer/alice@example.com', directory)).toBe(
       'iam:arn:aws:sts::111122223333:assumed-role/deployer/alice@example.com',
     );
+  });
+
+  it('believes no Identity Center session of an account the policy does not trust', () => {
+    const foreign = 'iam:arn:aws:sts::999999999999:assumed-role/AWSReservedSSO_Mine_0000/alice@example.com';
+    expect(personOf(foreign, { people, identityCenterAccounts: ['111122223333'] })).toBe(foreign);
+    expect(personOf(foreign.replace('999999999999', '111122223333'), { people })).not.toBe('person:alice');
   });
 });
 
@@ -216,24 +223,25 @@ describe('assertMayVote', () => {
     ],
   ])('refuses a requester written %s approving their own request', (_how, requestedBy) => {
     const requested = approval({ approvers: ['email:alice@example.com', 'email:carol@example.com'], requestedBy });
+    const directory = { people, identityCenterAccounts: ['111122223333'] };
     expect(() =>
-      assertMayVote(requested, { approver: 'email:carol@example.com', decision: 'approve' }, people, now),
+      assertMayVote(requested, { approver: 'email:carol@example.com', decision: 'approve' }, directory, now),
     ).toThrow(SelfApprovalError);
   });
 
   it('accepts any identity of a person the allow-list names as person:<name>', () => {
     const byPerson = approval({ approvers: ['person:alice'] });
     expect(() =>
-      assertMayVote(byPerson, { approver: 'slack:U024BE7LH', decision: 'approve' }, people, now),
+      assertMayVote(byPerson, { approver: 'slack:U024BE7LH', decision: 'approve' }, { people }, now),
     ).not.toThrow();
     expect(() =>
-      assertMayVote(byPerson, { approver: 'email:bob@example.com', decision: 'approve' }, people, now),
+      assertMayVote(byPerson, { approver: 'email:bob@example.com', decision: 'approve' }, { people }, now),
     ).toThrow(NotAnApproverError);
   });
 
   it('accepts an approver under any of their identities', () => {
     expect(() =>
-      assertMayVote(approval(), { approver: 'slack:U024BE7LH', decision: 'approve' }, people, now),
+      assertMayVote(approval(), { approver: 'slack:U024BE7LH', decision: 'approve' }, { people }, now),
     ).not.toThrow();
   });
 
@@ -263,12 +271,12 @@ describe('assertMayVote', () => {
       ConflictingVoteError,
     ],
   ] as const)('refuses %s', (_name, subject, approver, decision, errorClass) => {
-    expect(() => assertMayVote(subject, { approver, decision }, people, now)).toThrow(errorClass);
+    expect(() => assertMayVote(subject, { approver, decision }, { people }, now)).toThrow(errorClass);
   });
 
   it('lets the requester reject (withdraw) their own request', () => {
     expect(() =>
-      assertMayVote(approval(), { approver: 'email:bob@example.com', decision: 'reject' }, people, now),
+      assertMayVote(approval(), { approver: 'email:bob@example.com', decision: 'reject' }, { people }, now),
     ).not.toThrow();
   });
 });
@@ -283,14 +291,14 @@ describe('tallyVotes', () => {
       requiredApprovals: 2,
       votes: [vote('email:alice@example.com', 'approve'), vote('email:bob@example.com', 'approve')],
     });
-    expect(tallyVotes(twoOfAlice, people)).toBe('pending');
-    expect(tallyVotes(aliceAndBob, people)).toBe('approved');
+    expect(tallyVotes(twoOfAlice, { people })).toBe('pending');
+    expect(tallyVotes(aliceAndBob, { people })).toBe('approved');
   });
 
   it('rejects at the first rejection by default, or at requiredRejections', () => {
     const oneReject = [vote('email:alice@example.com', 'reject')];
-    expect(tallyVotes(approval({ votes: oneReject }), people)).toBe('rejected');
-    expect(tallyVotes(approval({ votes: oneReject, requiredRejections: 2 }), people)).toBe('pending');
+    expect(tallyVotes(approval({ votes: oneReject }), { people })).toBe('rejected');
+    expect(tallyVotes(approval({ votes: oneReject, requiredRejections: 2 }), { people })).toBe('pending');
   });
 });
 
@@ -311,6 +319,10 @@ describe('parsePolicyDocument', () => {
     ['an identity with a zero-width space', { people: { a: ['email:a\u200b@example.com'] }, rules: [] }],
     ['one identity in two people', { people: { a: ['email:a@example.com'], b: ['email:A@example.com.'] }, rules: [] }],
     ['a person the people map does not know', { rules: [{ name: 'x', match: {}, approvers: ['person:zed'] }] }],
+    [
+      'a person named after an object property',
+      { rules: [{ name: 'x', match: {}, approvers: ['person:constructor'] }] },
+    ],
     [
       'a quorum no set of distinct people can reach',
       {

@@ -19,6 +19,7 @@ import {
   decisionDocument,
   MAX_CAUSE_CHARS,
   MAX_OUTPUT_BYTES,
+  refusalCause,
   stepFunctionsResumer,
 } from '../../../shared/sources/stepFunctionsResumer';
 import { DECIDED_AT, resumeRequest, stepFunctionsApproval } from '../../support/resumeRequests';
@@ -352,5 +353,23 @@ describe('Step Functions resumer: error classification', () => {
     expect(`${wrapped.message} ${(wrapped.cause as Error).message} ${(wrapped.cause as Error).stack}`).not.toContain(
       TASK_TOKEN,
     );
+  });
+});
+
+describe('refusalCause', () => {
+  it('stays within the 32 768 characters of SendTaskFailure cause even when escaping multiplies the reason', () => {
+    // Prepare: control characters escape to six characters each in JSON
+    const reason = '\u0001'.repeat(20_000);
+    // Act
+    const cause = refusalCause({
+      approvalId: 'apr_0123456789abcdef0123456789abcdef',
+      sourceRef: { kind: 'stepfunctions', taskToken: 'token', executionArn: '' },
+      error: 'Greenlight.InvalidRequest',
+      reason,
+    });
+    // Assess
+    expect(cause.length).toBeLessThanOrEqual(MAX_CAUSE_CHARS);
+    expect(JSON.parse(cause)).toMatchObject({ outcome: 'refused', error: 'Greenlight.InvalidRequest' });
+    expect(JSON.parse(cause).reason.endsWith('…')).toBe(true);
   });
 });

@@ -54,11 +54,34 @@ describe('Step Functions source: Approval Requested event', () => {
     });
   });
 
-  it('finds the ARNs whatever their order in resources', async () => {
+  it('reads the execution and state machine ARNs Step Functions appended (after any the author listed)', async () => {
+    // Prepare: the author lists another workflow's execution first, to be matched by a weaker policy rule
     const event = sampleEvent('stepfunctions/approval-requested');
-    event.resources.reverse();
+    const sandbox = 'arn:aws:states:us-east-1:111122223333:execution:sandbox:whatever';
+    event.resources = [sandbox, 'arn:aws:states:us-east-1:111122223333:stateMachine:sandbox', ...event.resources];
+    // Act
     const result = await source.capture(event);
+    // Assess
     expect(result.kind === 'waiting' && result.item.workflowRef).toBe(EXECUTION_ARN);
+  });
+
+  it.each([
+    [
+      'an execution of another state machine',
+      [EXECUTION_ARN, 'arn:aws:states:us-east-1:111122223333:stateMachine:other'],
+    ],
+    [
+      'a workflow in another account',
+      [
+        'arn:aws:states:us-east-1:999999999999:execution:checkout-deploy:x',
+        'arn:aws:states:us-east-1:999999999999:stateMachine:checkout-deploy',
+      ],
+    ],
+  ])('refuses %s as the appended pair', async (_name, resources) => {
+    const event = sampleEvent('stepfunctions/approval-requested');
+    event.resources = resources;
+    const result = await invalidResult(event);
+    expect(result.issues.map((issue) => issue.path)).toEqual(['resources']);
   });
 
   it('gives a minimal request (token only) a title from the execution name and no policy of its own', async () => {
@@ -127,6 +150,14 @@ describe('Step Functions source: a request larger than the cap', () => {
     const result = await invalidResult(event);
     // Assess
     expect(result.issues).toContainEqual({ path: 'detail', message: 'must be at most 32768 bytes of JSON' });
+  });
+
+  it('never tells the name of a context field (the requester chose it; it may be a secret)', async () => {
+    const event = sampleEvent('stepfunctions/approval-requested');
+    event.detail.context.fields = { 'db-password=Hunter2!': 'x'.repeat(1001) };
+    const result = await invalidResult(event);
+    expect(JSON.stringify(result.issues)).not.toContain('Hunter2');
+    expect(result.issues.map((issue) => issue.path)).toContain('detail.context.fields.[field name]');
   });
 
   it('refuses more than 20 context fields', async () => {
