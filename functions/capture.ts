@@ -10,7 +10,7 @@ import { systemClock } from '../shared/app/ports';
 import { EventBridgeApprovalEvents } from '../shared/channels/eventBridgeApprovalEvents';
 import { createDocumentClient } from '../shared/runtime/createDocumentClient';
 import { createSourceClients } from '../shared/runtime/decisionDependencies';
-import { requireEnv } from '../shared/runtime/environment';
+import { listEnv, requireEnv } from '../shared/runtime/environment';
 import { logger } from '../shared/runtime/logger';
 import { logRejectedEvents } from '../shared/runtime/logRejectedEvents';
 import { policyDocument } from '../shared/runtime/policy';
@@ -25,7 +25,8 @@ const dependencies = {
   store: new DynamoApprovalStore(createDocumentClient(), requireEnv('APPROVALS_TABLE_NAME')),
   sources: createWaitingSources(
     { ssm: clients.ssm },
-    process.env.GREENLIGHT_ROLE_ARN ? { ownRoleArn: process.env.GREENLIGHT_ROLE_ARN } : {},
+    // Greenlight's roles that answer SSM waits, comma-separated (serverless.yml): not people, left out of approvers.
+    { ownRoleArns: listEnv('GREENLIGHT_ROLE_ARN') },
   ),
   clock: systemClock,
   log: logger,

@@ -1,4 +1,7 @@
-/** `Approval Decision` events on Greenlight's bus: { approvalId, decision, approver, comment? } → decide. */
+/**
+ * `Approval Decision` events on Greenlight's decisions bus: { approvalId, decision, approver, comment? } → decide.
+ * Only the senders the bus policy names can put them; the vote records the event's `source` as who acted.
+ */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import middy from '@middy/core';
@@ -31,11 +34,12 @@ export const handler = middy()
   .use(injectLambdaContext(logger))
   .use(logRejectedEvents(logger))
   .handler(async (event: unknown) => {
-    const { detail } = parseEvent(decisionEventSchema, event, undefined, 'Approval Decision event');
+    const { detail, source } = parseEvent(decisionEventSchema, event, undefined, 'Approval Decision event');
     return applyDecisionEvent(dependencies, {
       approvalId: detail.approvalId,
       decision: detail.decision,
       approver: detail.approver,
+      via: `eventbridge:${source}`,
       ...(detail.comment ? { comment: detail.comment } : {}),
     });
   });

@@ -7,6 +7,7 @@ import type {
   CreateTableCommandInput,
   GlobalSecondaryIndex,
   KeySchemaElement,
+  Projection,
 } from '@aws-sdk/client-dynamodb';
 import { parse, type Tags } from 'yaml';
 
@@ -87,6 +88,22 @@ const keySchema = (value: unknown, what: string): KeySchemaElement[] =>
     KeyType: String(k.KeyType) as KeySchemaElement['KeyType'],
   }));
 
+const PROJECTION_TYPES = ['ALL', 'KEYS_ONLY', 'INCLUDE'] as const;
+
+/** An index's Projection, checked (dynalite honours it: a KEYS_ONLY index returns keys only, as DynamoDB does). */
+function projection(value: unknown, what: string): Projection {
+  const type = isDict(value) ? value.ProjectionType : undefined;
+  if (!PROJECTION_TYPES.includes(type as (typeof PROJECTION_TYPES)[number])) {
+    throw new Error(`table.yml: ${what}.ProjectionType must be one of ${PROJECTION_TYPES.join(', ')}`);
+  }
+  const nonKey = (value as Dict).NonKeyAttributes;
+  if (type !== 'INCLUDE') {
+    if (nonKey !== undefined) throw new Error(`table.yml: ${what}.NonKeyAttributes is only for ProjectionType INCLUDE`);
+    return { ProjectionType: type as Projection['ProjectionType'] };
+  }
+  return { ProjectionType: 'INCLUDE', NonKeyAttributes: list<unknown>(nonKey, `${what}.NonKeyAttributes`).map(String) };
+}
+
 /**
  * CreateTable input for the approvals table as defined in infra/table.yml: attribute definitions, key schema, global
  * secondary indexes and billing mode. TableName comes from the caller (table.yml's own name is a deploy-time variable).
@@ -111,7 +128,7 @@ export function loadApprovalsTableDefinition(
         (gsi): GlobalSecondaryIndex => ({
           IndexName: String(gsi.IndexName),
           KeySchema: keySchema(gsi.KeySchema, `${gsi.IndexName}.KeySchema`),
-          Projection: structuredClone(gsi.Projection) as GlobalSecondaryIndex['Projection'],
+          Projection: projection(gsi.Projection, `${gsi.IndexName}.Projection`),
         }),
       ),
     }),

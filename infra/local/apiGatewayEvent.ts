@@ -45,6 +45,8 @@ export interface ApiGatewayEventOptions {
   requestId?: string;
   accountId?: string;
   apiId?: string;
+  /** What the route's authorizer proved, as `requestContext.authorizer` (IAM: `{ iam: { userArn, … } }`). */
+  authorizer?: Record<string, unknown>;
 }
 
 export interface HttpResponseParts {
@@ -163,6 +165,7 @@ export function toApiGatewayEvent(
     requestContext: {
       accountId: options.accountId ?? LOCAL_ACCOUNT_ID,
       apiId: options.apiId ?? LOCAL_API_ID,
+      ...(options.authorizer && { authorizer: options.authorizer }),
       domainName,
       domainPrefix: domainName.split('.')[0] ?? domainName,
       http: {

@@ -1,23 +1,52 @@
 /**
- * `npm run api -- <METHOD> <path> [json body]`: a signed call to the running local stack's REST API, so trying the
- * API needs no hand-made HMAC. The secret is the local one kept with the stand-ins' state.
+ * `npm run api -- [--client <name>] <METHOD> <path> [json body]`: a call to the running local stack's REST API,
+ * signed as one of the policy's clients with its secret kept in the stand-ins' state, so trying the API needs no
+ * hand-made HMAC. Default client: `release-bot` (acts for alice and carol); `--client ci-gate` decides as itself.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { signRestRequest } from '../../shared/channels/restSignature';
-import { REST_SIGNING_SECRET_PARAMETER } from './localStack';
+import {
+  DEFAULT_REST_CLIENT,
+  LOCAL_REST_CLIENTS,
+  REST_CLIENT_SECRETS_PREFIX,
+  restClientCredentials,
+} from './localStack';
 
-async function main(): Promise<void> {
-  const [method = '', path = '', body = ''] = process.argv.slice(2);
-  if (!method || !path.startsWith('/')) {
-    console.error('usage: npm run api -- <GET|POST> </v1/...> [json body]');
+const USAGE = 'usage: npm run api -- [--client <name>] <GET|POST> </v1/...> [json body]';
+
+function parseArguments(argv: string[]): { client: string; method: string; path: string; body: string } {
+  const rest = [...argv];
+  let client = DEFAULT_REST_CLIENT;
+  const flag = rest.findIndex((argument) => argument === '--client' || argument.startsWith('--client='));
+  if (flag >= 0) {
+    const [argument = ''] = rest.splice(flag, 1);
+    client = argument.includes('=') ? argument.slice('--client='.length) : (rest.splice(flag, 1)[0] ?? '');
+  }
+  const [method = '', path = '', body = ''] = rest;
+  if (!client || !method || !path.startsWith('/')) {
+    console.error(USAGE);
     process.exit(2);
   }
+  return { client, method, path, body };
+}
+
+async function main(): Promise<void> {
+  const { client, method, path, body } = parseArguments(process.argv.slice(2));
   const dataDir = resolve(process.env.GREENLIGHT_DATA_DIR ?? '.data');
   const state = JSON.parse(readFileSync(join(dataDir, 'aws-standins.json'), 'utf8'));
-  const secret: string = state.ssm.parameters[REST_SIGNING_SECRET_PARAMETER].value;
+  const parameterName = `${REST_CLIENT_SECRETS_PREFIX}${client}`;
+  const parameter: { value?: string } | undefined = state.ssm?.parameters?.[parameterName];
+  if (parameter?.value === undefined) {
+    console.error(
+      `the local stack holds no secret for client ${client} (${parameterName}); ` +
+        `its clients with one: ${LOCAL_REST_CLIENTS.join(', ')}`,
+    );
+    process.exit(2);
+  }
+  const credentials = restClientCredentials(client, parameter.value);
   const base = process.env.GREENLIGHT_URL ?? `http://127.0.0.1:${process.env.GREENLIGHT_PORT ?? 3000}`;
-  const signature = signRestRequest(secret, {
+  const signature = signRestRequest(credentials, {
     method,
     pathWithQuery: path,
     body,
@@ -28,7 +57,7 @@ async function main(): Promise<void> {
     headers: { 'x-greenlight-signature': signature, ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body } : {}),
   });
-  console.log(`HTTP ${response.status}`);
+  console.log(`HTTP ${response.status} (signed as client ${client})`);
   const text = await response.text();
   try {
     console.log(JSON.stringify(JSON.parse(text), null, 2));

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parseCloudFormationYaml } from '../tableDefinition';
 import { type EventPattern, matchesEventPattern } from './eventPattern';
 
-export type EventBusKind = 'default' | 'custom';
+/** The default bus, Greenlight's request bus (`custom`), or its decisions bus. */
+export type EventBusKind = 'default' | 'custom' | 'decisions';
 
 export interface EventRule {
   /** Key under `functions:` in serverless.yml, e.g. `capture`. */
@@ -32,8 +33,13 @@ function resolveVariables(value: unknown): unknown {
   return value;
 }
 
+/** The decisions bus as serverless.yml names it on a rule: `!GetAtt DecisionEventBus.Name`. */
+const DECISION_BUS_LOGICAL_ID = 'DecisionEventBus';
+
 function busKind(eventBus: unknown): EventBusKind {
   if (eventBus === undefined || eventBus === null || eventBus === 'default') return 'default';
+  const getAtt = isDict(eventBus) ? eventBus['Fn::GetAtt'] : undefined;
+  if (Array.isArray(getAtt) && getAtt[0] === DECISION_BUS_LOGICAL_ID) return 'decisions';
   if (typeof eventBus === 'string' && eventBus.startsWith('arn:') && eventBus.endsWith(':event-bus/default')) {
     return 'default';
   }

@@ -26,6 +26,8 @@ export interface HttpApiRoute {
   path: string;
   /** API Gateway's route key as the function sees it in `routeKey`: `GET /v1/approvals/{id}`, `ANY /x`, `$default`. */
   routeKey: string;
+  /** `AWS_IAM` for `authorizer: { type: aws_iam }`: the gateway admits only SigV4-signed calls (iamAuthorization.ts). */
+  authorization?: 'AWS_IAM';
 }
 
 export interface HttpApiRouteMatch {
@@ -88,6 +90,13 @@ function routeKeyOf(method: string, path: string): string {
   return `${method === '*' ? 'ANY' : method} ${path}`;
 }
 
+/** `authorizer: { type: aws_iam }` of the long form → `AWS_IAM`; other authorizers are not served locally. */
+function authorizationOf(value: unknown, where: string): { authorization?: 'AWS_IAM' } {
+  if (!isDict(value) || value.authorizer === undefined) return {};
+  if (isDict(value.authorizer) && value.authorizer.type === 'aws_iam') return { authorization: 'AWS_IAM' };
+  throw new Error(`${where}: only the aws_iam httpApi authorizer is served by the local stack`);
+}
+
 /** `{ method, path }` of one osls `httpApi` event value, or undefined when the event is not an httpApi event. */
 function methodAndPath(value: unknown, where: string): { method: string; path: string } | undefined {
   if (value === undefined) return undefined;
@@ -134,7 +143,8 @@ export function loadHttpApiRoutes(serverlessYmlPath = 'serverless.yml'): HttpApi
       const owner = seen.get(routeKey);
       if (owner !== undefined) throw new Error(`${where}: route ${routeKey} is already declared by ${owner}`);
       seen.set(routeKey, functionName);
-      routes.push({ functionName, handler: fn.handler, method, path, routeKey });
+      const authorization = authorizationOf(event.httpApi, where);
+      routes.push({ functionName, handler: fn.handler, method, path, routeKey, ...authorization });
     }
   }
   return routes;

@@ -11,6 +11,7 @@ import type { ApprovalStore } from '../../shared/store/approvalStore';
 import { fromApiGatewayResult, toApiGatewayEvent } from './apiGatewayEvent';
 import type { EventBusKind } from './eventRules';
 import { loadHttpApiRoutes, matchHttpApiRoute } from './httpApiRoutes';
+import { authorizeIamRequest, type LocalIamUsers, signedRequestHeaders } from './iamAuthorization';
 import type { LocalEventBus } from './localEventBus';
 import type { LocalFunctions } from './localFunctions';
 import { type OutboxSources, renderOutboxPage, sendOutboxInteraction } from './localOutbox';
@@ -25,6 +26,8 @@ interface LocalHttpServerOptions {
   publish: (event: unknown, bus?: EventBusKind) => ReturnType<LocalEventBus['publish']>;
   functions: LocalFunctions;
   outbox: OutboxSources;
+  /** The IAM users whose SigV4 signatures the `aws_iam` routes accept. */
+  iamUsers?: LocalIamUsers;
 }
 
 export async function listOpenApprovals(store: ApprovalStore): Promise<PublicApproval[]> {
@@ -70,21 +73,42 @@ async function serveHttpApi(
   request: IncomingMessage,
   response: ServerResponse,
   url: URL,
+  iamUsers: LocalIamUsers = { users: [] },
 ): Promise<boolean> {
   const match = matchHttpApiRoute(routes, request.method ?? 'GET', url.pathname);
   if (!match) return false;
+  const body = await readBody(request, MAX_API_BODY_BYTES);
+  // IAM-authorised routes: the gateway checks the SigV4 signature and answers 403 itself, before any function runs.
+  const iam =
+    match.route.authorization === 'AWS_IAM'
+      ? await authorizeIamRequest(
+          {
+            method: request.method ?? 'GET',
+            url: request.url ?? '/',
+            headers: signedRequestHeaders(request.rawHeaders),
+            body,
+          },
+          iamUsers,
+        )
+      : undefined;
+  if (iam && !iam.ok) {
+    response.writeHead(iam.statusCode, { 'content-type': 'application/json', 'x-amzn-errortype': iam.errorType });
+    response.end(JSON.stringify({ message: iam.message }));
+    return true;
+  }
   const event = toApiGatewayEvent(
     {
       method: request.method ?? 'GET',
       url: request.url ?? '/',
       headers: request.headers,
       rawHeaders: request.rawHeaders,
-      body: await readBody(request, MAX_API_BODY_BYTES),
+      body,
       sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
       httpVersion: request.httpVersion,
     },
     match.route,
     match.pathParameters,
+    iam?.ok ? { authorizer: { ...iam.authorizer } } : {},
   );
   const result = fromApiGatewayResult((await functions.invoke(match.route.functionName, event)) as never);
   response.writeHead(result.statusCode, {
@@ -129,7 +153,9 @@ async function injectEvent(options: LocalHttpServerOptions, request: IncomingMes
     }
   }
   const bus = url.searchParams.get('bus');
-  if (bus !== null && bus !== 'default' && bus !== 'custom') throw new HttpError(400, 'bus must be default or custom');
+  if (bus !== null && bus !== 'default' && bus !== 'custom' && bus !== 'decisions') {
+    throw new HttpError(400, 'bus must be default, custom or decisions');
+  }
   const deliveries = await options.publish(event, bus ?? undefined);
   return { deliveries };
 }
@@ -140,7 +166,7 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions) {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
-      if (await serveHttpApi(options.functions, apiRoutes, request, response, url)) {
+      if (await serveHttpApi(options.functions, apiRoutes, request, response, url, options.iamUsers)) {
         // answered by a function, as API Gateway would
       } else if (request.method === 'GET' && url.pathname === '/') {
         send(response, 200, renderApprovalsPage(await listOpenApprovals(options.store)), 'text/html');

@@ -6,10 +6,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RestClientCredentials } from '../../shared/channels/restSignature';
 import { createReviewLinkToken, type ReviewLinkKeys, reviewLinkUrl } from '../../shared/channels/reviewLinks';
 import { createDocumentClient } from '../../shared/runtime/createDocumentClient';
+import { policyDocument } from '../../shared/runtime/policy';
 import { DynamoApprovalStore } from '../../shared/store/dynamoApprovalStore';
 import type { EventBusKind } from './eventRules';
+import { ensureLocalIamUsers, type LocalIamUsers } from './iamAuthorization';
 import { ensureApprovalsTable, LOCAL_CREDENTIALS, startLocalDynamo } from './localDynamo';
 import { busFor, LocalEventBus } from './localEventBus';
 import { LocalFunctions } from './localFunctions';
@@ -19,9 +22,27 @@ import { type AwsStandins, type DeliveredEntry, startAwsStandins } from './stand
 
 export const LOCAL_TABLE_NAME = 'greenlight-local-approvals';
 export const LOCAL_EVENT_BUS_NAME = 'greenlight-local';
+/** Where `Approval Decision` events go (serverless.yml custom.decisionBusName). */
+export const LOCAL_DECISION_BUS_NAME = 'greenlight-local-decisions';
+
+/** Which local bus a PutEvents entry's EventBusName (a name or an ARN) means. */
+function busNamed(name: string | undefined): EventBusKind {
+  if (!name || name === 'default' || name.endsWith(':event-bus/default')) return 'default';
+  const decisions = name === LOCAL_DECISION_BUS_NAME || name.endsWith(`:event-bus/${LOCAL_DECISION_BUS_NAME}`);
+  return decisions ? 'decisions' : 'custom';
+}
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '111122223333';
-export const REST_SIGNING_SECRET_PARAMETER = '/greenlight/local/rest-signing-secret';
+/** Where the REST clients' secrets live: `<prefix><client name>` (REST_CLIENT_SECRETS_PREFIX). */
+export const REST_CLIENT_SECRETS_PREFIX = '/greenlight/local/clients/';
+/**
+ * The REST clients the local stack gives a secret, both declared in infra/policy.json `clients`: `release-bot` acts
+ * for people (any `email:*@example.com`, and alice and carol under any of their identities), `ci-gate` decides as
+ * itself. (`alice-cli`, acting for alice only, is declared without a secret: put one to use it.)
+ */
+export const LOCAL_REST_CLIENTS = ['release-bot', 'ci-gate'] as const;
+/** The client `npm run api` and the test harness sign as unless told otherwise. */
+export const DEFAULT_REST_CLIENT = 'release-bot';
 export const REVIEW_LINK_KEYS_PARAMETER = '/greenlight/local/review-link-keys';
 export const SLACK_BOT_TOKEN_PARAMETER = '/greenlight/local/slack-bot-token';
 export const SLACK_SIGNING_SECRET_PARAMETER = '/greenlight/local/slack-signing-secret';
@@ -52,7 +73,10 @@ export interface LocalStack {
   slackAppId: string;
   store: DynamoApprovalStore;
   functions: LocalFunctions;
-  restSigningSecret: string;
+  /** A REST client's name and secret as kept in the SSM stand-in (default: `release-bot`); throws when it has none. */
+  restClient(name?: string): RestClientCredentials;
+  /** The local IAM users (alice, bob, carol) whose SigV4 signatures the `/v1/iam` routes accept, and their profiles. */
+  iam: LocalIamUsers;
   /** A review link for this approver, signed like the notifications sign theirs (valid 7 days). */
   reviewLink(approvalId: string, approver: string): string;
   /** Runs the lifecycle sweep once, as its EventBridge schedule would. */
@@ -77,7 +101,7 @@ function configureEnvironment(dynamoEndpoint: string, standinsUrl: string): void
     APPROVALS_TABLE_NAME: LOCAL_TABLE_NAME,
     EVENT_BUS_NAME: LOCAL_EVENT_BUS_NAME,
     POWERTOOLS_SERVICE_NAME: 'greenlight',
-    REST_SIGNING_SECRET_PARAMETER,
+    REST_CLIENT_SECRETS_PREFIX,
     REVIEW_LINK_KEYS_PARAMETER,
     SLACK_BOT_TOKEN_PARAMETER,
     SLACK_SIGNING_SECRET_PARAMETER,
@@ -90,16 +114,33 @@ function configureEnvironment(dynamoEndpoint: string, standinsUrl: string): void
   });
 }
 
-/** The secrets the functions read from Parameter Store: made once, kept with the stand-ins' state. */
+/**
+ * A client's credentials from the value of its secret parameter: the secret, or the first of a JSON array (while
+ * rotating, put the new secret first). Throws when the client has no parameter.
+ */
+export function restClientCredentials(name: string, parameterValue: string | undefined): RestClientCredentials {
+  if (parameterValue === undefined) {
+    throw new Error(`the REST client ${name} has no secret (${REST_CLIENT_SECRETS_PREFIX}${name})`);
+  }
+  const secret = parameterValue.trimStart().startsWith('[')
+    ? (JSON.parse(parameterValue) as string[])[0]
+    : parameterValue;
+  if (!secret) throw new Error(`the secret parameter of REST client ${name} is empty`);
+  return { keyId: name, secret };
+}
+
+/** The secrets the functions read from Parameter Store (REST clients' included): made once, kept with the stand-ins' state. */
 function ensureSecrets(standins: AwsStandins): LocalSecrets {
   const ensure = (name: string, make: () => string) => {
     if (standins.ssm.parameterValue(name) === undefined) standins.ssm.putParameter(name, make());
     return standins.ssm.parameterValue(name) as string;
   };
+  for (const client of LOCAL_REST_CLIENTS) {
+    ensure(`${REST_CLIENT_SECRETS_PREFIX}${client}`, () => randomBytes(32).toString('hex'));
+  }
   return {
     slackBotToken: ensure(SLACK_BOT_TOKEN_PARAMETER, () => `xoxb-local-${randomBytes(12).toString('hex')}`),
     slackSigningSecret: ensure(SLACK_SIGNING_SECRET_PARAMETER, () => randomBytes(16).toString('hex')),
-    restSigningSecret: ensure(REST_SIGNING_SECRET_PARAMETER, () => randomBytes(32).toString('hex')),
     reviewLinkKeys: JSON.parse(
       ensure(REVIEW_LINK_KEYS_PARAMETER, () =>
         JSON.stringify({ currentKeyId: 'local-1', keys: { 'local-1': randomBytes(32).toString('hex') } }),
@@ -109,7 +150,6 @@ function ensureSecrets(standins: AwsStandins): LocalSecrets {
 }
 
 interface LocalSecrets {
-  restSigningSecret: string;
   reviewLinkKeys: ReviewLinkKeys;
   slackBotToken: string;
   slackSigningSecret: string;
@@ -171,19 +211,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const publish = (event: unknown, kind?: EventBusKind) =>
     bus.publish(event, kind ?? busFor(event as { source?: unknown }));
   standins.onPutEvents(async (entries) => {
-    for (const entry of entries) {
-      const kind: EventBusKind = !entry.EventBusName || entry.EventBusName === 'default' ? 'default' : 'custom';
-      await publish(toEventEnvelope(entry), kind);
-    }
+    for (const entry of entries) await publish(toEventEnvelope(entry), busNamed(entry.EventBusName));
   });
 
   const documentClient = createDocumentClient();
   const store = new DynamoApprovalStore(documentClient, LOCAL_TABLE_NAME);
+  const iam = ensureLocalIamUsers(policyDocument.people, dataDir);
   const http = await startLocalHttpServer({
     port: options.httpPort ?? 0,
     store,
     publish,
     functions,
+    iamUsers: iam,
     outbox: {
       slack,
       standins,
@@ -212,7 +251,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     store,
     functions,
     publish,
-    restSigningSecret: secrets.restSigningSecret,
+    restClient: (name = DEFAULT_REST_CLIENT) =>
+      restClientCredentials(name, standins.ssm.parameterValue(`${REST_CLIENT_SECRETS_PREFIX}${name}`)),
+    iam,
     reviewLink: (approvalId, approver) =>
       reviewLinkUrl(
         http.url,

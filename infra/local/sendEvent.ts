@@ -1,5 +1,5 @@
 /**
- * `npm run event -- <file.json> [--bus default|custom]`: hands an event to the running local stack, as EventBridge
+ * `npm run event -- <file.json> [--bus default|custom|decisions]`: hands an event to the running local stack, as EventBridge
  * would (or, for a Step Functions lambda:invoke payload, as a direct invocation of capture), and prints what happened.
  */
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const busIndex = args.indexOf('--bus');
   const bus = busIndex >= 0 ? args[busIndex + 1] : undefined;
   if (!file) {
-    console.error('usage: npm run event -- <event.json> [--bus default|custom]');
+    console.error('usage: npm run event -- <event.json> [--bus default|custom|decisions]');
     process.exit(2);
   }
   const base = process.env.GREENLIGHT_URL ?? `http://127.0.0.1:${process.env.GREENLIGHT_PORT ?? 3000}`;

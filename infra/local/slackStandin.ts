@@ -121,11 +121,11 @@ interface SlackState {
 export const SLACK_STANDIN_IDENTITY = {
   url: 'https://greenlight-local.slack.com/',
   team: 'Greenlight Local',
-  team_id: 'T0GREENLT',
+  team_id: 'T0GREENLIT',
   user: 'greenlight',
   user_id: 'U0GREENBOT',
   bot_id: 'B0GREENBOT',
-  app_id: 'A0GREENAPP',
+  app_id: 'A0GREENLIT',
 } as const;
 
 const JSON_ARGUMENTS = ['blocks', 'attachments', 'view', 'metadata'];

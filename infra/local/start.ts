@@ -65,8 +65,10 @@ async function main(): Promise<void> {
     '',
     'Open a review link and approve or reject; the stand-ins record the answer the workflow receives:',
     `  ${stack.standins.url}/__standins/calls`,
-    'Signed REST calls:',
+    'Signed REST calls (as client release-bot, which acts for alice and carol; --client ci-gate decides as itself):',
     `  npm run api -- POST /v1/approvals/<id>/decision '{"decision":"approve","approver":"email:alice@example.com"}'`,
+    'IAM-signed calls (SigV4) as alice, bob or carol — their local access keys are profiles in the data folder:',
+    `  ${stack.httpUrl === 'http://127.0.0.1:3000' ? '' : `GREENLIGHT_API_URL=${stack.httpUrl} `}AWS_SHARED_CREDENTIALS_FILE=${stack.iam.credentialsFile} AWS_PROFILE=alice npx greenlight approve <id>`,
     '',
     'Ctrl-C stops; the next `npm start` keeps everything.',
   ];

@@ -113,7 +113,9 @@ async function refuse(
   const answered = { ...record, refusal: { ...refusal, answered: true }, version: record.version + 1 };
   await writeOrLatest(deps.store, { ...answered, updatedAt: deps.clock.now().toISOString() }, record);
   deps.log.warn(
-    answer.kind === 'resumed' ? 'request refused and answered' : 'request refused; the source had its answer already',
+    answer.kind === 'resumed'
+      ? 'request refused and answered'
+      : 'request refused; the source says nothing waits for an answer',
     {
       approvalId,
       source: wait.source,

@@ -3,16 +3,29 @@
  * Messages name the rule that failed, never a secret, a signature or a token.
  */
 
-export type InvalidSignatureReason = 'missing' | 'malformed' | 'stale' | 'mismatch';
+/**
+ * Why a REST signature was refused. `no-key-id`: the header of the single-secret API (`t=…,v1=…` without `keyId`).
+ * `unknown-client`: no such client in the policy, or no secret parameter for it. The reason is for logs and tests;
+ * the message of `unknown-client`, `mismatch` and `stale` is one and the same, so a caller cannot tell them apart.
+ */
+export type InvalidSignatureReason = 'missing' | 'malformed' | 'no-key-id' | 'unknown-client' | 'stale' | 'mismatch';
+
+export const REST_SIGNATURE_FORMAT = 'keyId=<client>,t=<unix seconds>,v1=<hex HMAC-SHA256>';
+const NOT_VALID = `the X-Greenlight-Signature is not valid for this request (unknown client, wrong secret, or a timestamp more than 300 seconds away from now)`;
 
 const SIGNATURE_MESSAGES: Record<InvalidSignatureReason, string> = {
-  missing: 'the X-Greenlight-Signature header is missing',
-  malformed: 'the X-Greenlight-Signature header is malformed',
-  stale: 'the signature timestamp is more than 300 seconds away from now',
-  mismatch: 'the signature does not match the request',
+  missing: `the X-Greenlight-Signature header is missing; expected ${REST_SIGNATURE_FORMAT}`,
+  malformed: `the X-Greenlight-Signature header is malformed; expected ${REST_SIGNATURE_FORMAT}`,
+  'no-key-id': `the X-Greenlight-Signature header has no keyId (the format without it is no longer accepted); expected ${REST_SIGNATURE_FORMAT}, signed with that client's own secret`,
+  'unknown-client': NOT_VALID,
+  stale: NOT_VALID,
+  mismatch: NOT_VALID,
 };
 
-/** A REST call whose `X-Greenlight-Signature` does not prove it came, just now, from a holder of the secret (401). */
+/**
+ * A REST call whose `X-Greenlight-Signature` does not prove it came, just now, from a client the policy declares,
+ * holding that client's secret (401).
+ */
 export class InvalidSignatureError extends Error {
   override readonly name = 'InvalidSignatureError';
   constructor(

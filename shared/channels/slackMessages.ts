@@ -101,6 +101,7 @@ const CHANNEL_LABELS: Record<DecisionChannel, string> = {
   'review-link': 'review link',
   slack: 'Slack',
   rest: 'REST API',
+  iam: 'IAM-signed API call',
   eventbridge: 'EventBridge',
   system: 'Greenlight',
 };

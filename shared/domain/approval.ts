@@ -17,7 +17,7 @@ export type ApprovalStatus = OpenStatus | ClosedStatus;
 export type Decision = 'approve' | 'reject';
 /** What the waiting workflow is told: approved / rejected by people, or expired (answered as the policy says). */
 export type Outcome = 'approved' | 'rejected' | 'expired';
-export type DecisionChannel = 'review-link' | 'slack' | 'rest' | 'eventbridge' | 'system';
+export type DecisionChannel = 'review-link' | 'slack' | 'rest' | 'iam' | 'eventbridge' | 'system';
 
 export interface ContextLink {
   label: string;

@@ -60,6 +60,23 @@ export class SelfApprovalError extends Error {
   }
 }
 
+/**
+ * A REST client named an `approver` its policy entry does not let it act for (`clients.<name>.actsFor`). The message
+ * names the client and the approver (both the caller's own words, canonical), never the policy's entries.
+ */
+export class ClientMayNotActForError extends Error {
+  override readonly name = 'ClientMayNotActForError';
+  constructor(
+    readonly client: string,
+    readonly approver: string,
+  ) {
+    super(
+      `${client} may not decide for ${approver}: the policy's actsFor of this client does not name them ` +
+        '(leave out approver to decide as the client itself)',
+    );
+  }
+}
+
 /** The same person already voted the other way; a vote cannot be changed. */
 export class ConflictingVoteError extends Error {
   override readonly name = 'ConflictingVoteError';
@@ -87,6 +104,7 @@ export function isDecisionRefusal(error: unknown): error is Error {
     error instanceof ApprovalClosedError ||
     error instanceof ApprovalExpiredError ||
     error instanceof NotAnApproverError ||
+    error instanceof ClientMayNotActForError ||
     error instanceof SelfApprovalError ||
     error instanceof ConflictingVoteError ||
     error instanceof IdempotencyKeyReusedError ||

@@ -25,6 +25,9 @@ const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]/u;
 /** Unicode White_Space only: unlike String.prototype.trim, it leaves a byte-order mark in place to be refused. */
 const SURROUNDING_WHITE_SPACE = /^\p{White_Space}+|\p{White_Space}+$/gu;
 
+/** A REST client's name (`client:<name>`, the `keyId` of its signatures, the last part of its secret's parameter). */
+export const CLIENT_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
 /**
  * Every identity is printable ASCII after NFKC: e-mail addresses (internationalised domains in their `xn--` form),
  * Slack ids, IAM ARNs (IAM names use `[\w+=,.@-]`) and client names. So no look-alike letter (Cyrillic `а`), no
@@ -37,7 +40,7 @@ const PATTERNS: Record<IdentityKind, RegExp> = {
     /^[!#-'*+\-/-9=?A-Z^-~]+(\.[!#-'*+\-/-9=?A-Z^-~]+)*@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/,
   slack: /^[UW][A-Z0-9]{2,}$/,
   iam: /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/:-]+$/,
-  client: /^[a-z0-9][a-z0-9._-]{0,63}$/,
+  client: CLIENT_NAME_PATTERN,
 };
 
 /** `iam:arn:…:sts::<account>:assumed-role/AWSReservedSSO_<permission set>_<id>/<session name>`: IAM Identity Center. */

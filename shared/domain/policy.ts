@@ -38,9 +38,20 @@ export interface PolicyRule {
   emailRecipients?: string[];
 }
 
+/**
+ * A REST client (`clients.<name>`): it signs with its own secret and decides as `client:<name>`, or names an
+ * `approver` inside `actsFor` (identity globs, `*` = any run of characters, or `person:<name>`). Absent or empty:
+ * only as itself.
+ */
+export interface PolicyClient {
+  actsFor?: readonly string[];
+}
+
 export interface PolicyDocument {
   people: PeopleMap;
   rules: PolicyRule[];
+  /** The REST clients by name (`[a-z0-9][a-z0-9._-]{0,63}`); a keyId not named here is refused. */
+  clients?: Readonly<Record<string, PolicyClient>>;
   /** Glob patterns on canonical identities: nobody else is ever accepted as a decider or e-mailed. */
   identities?: { allowed?: string[]; identityCenterAccounts?: string[] };
   defaults?: { slackChannel?: string };
@@ -62,7 +73,7 @@ export interface DeciderPolicy extends Directory {
 }
 
 /** The directory a policy file describes. */
-export function directoryOf(document: PolicyDocument): Directory {
+export function directoryOf(document: Pick<PolicyDocument, 'people' | 'identities'>): Directory {
   const accounts = document.identities?.identityCenterAccounts;
   return { people: document.people, ...(accounts ? { identityCenterAccounts: accounts } : {}) };
 }
@@ -117,21 +128,28 @@ export function distinctPeople(entries: readonly string[], directory: Directory)
 
 /**
  * Where an approval is announced: the Slack channel of its rule (or the default), and an e-mail to each approver
- * who has an address — their own, or one the people map knows for them — inside `identities.allowed`.
+ * who has an address — their own, or one the people map knows for them — inside `identities.allowed`, the
+ * requester aside.
  */
 export function notificationRouting(
   document: PolicyDocument,
-  approval: Pick<Approval, 'source' | 'workflowRef' | 'approvers'>,
+  approval: Pick<Approval, 'source' | 'workflowRef' | 'approvers' | 'requestedBy'>,
 ): NotificationRouting {
   const rule = matchingRule(document, approval);
   const slackChannel = rule?.slackChannel ?? document.defaults?.slackChannel;
   const candidates = rule?.emailRecipients ?? approval.approvers;
   const addresses = new Map<string, string>();
+  const directory = directoryOf(document);
+  // The requester may not approve their own request: no invitation to.
+  const requester = approval.requestedBy === undefined ? undefined : personOf(approval.requestedBy, directory);
   for (const entry of candidates) {
-    const person = personOf(entry, directoryOf(document));
+    const person = personOf(entry, directory);
+    if (person === requester) continue;
     const email = person.startsWith('email:')
       ? person
-      : peopleEntry(document.people, person.slice('person:'.length))?.find((known) => known.startsWith('email:'));
+      : person.startsWith('person:')
+        ? peopleEntry(document.people, person.slice('person:'.length))?.find((known) => known.startsWith('email:'))
+        : undefined;
     if (email === undefined || addresses.has(person)) continue;
     const allowed = document.identities?.allowed;
     if (allowed && !identityAllowed(email, allowed)) continue;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { SOURCE_KINDS } from './approval';
-import { identityAllowed } from './identity';
+import { CLIENT_NAME_PATTERN, identityAllowed } from './identity';
 import { identitySchema } from './identitySchema';
 import { directoryOf, distinctPeople, MAX_PEOPLE_PER_APPROVAL, type PolicyDocument, peopleEntry } from './policy';
 
@@ -21,6 +21,9 @@ const identityPattern = z
   .min(3)
   .max(512)
   .regex(/^(email|slack|iam|client):/, 'must start with email:, slack:, iam: or client:');
+/** For whom a REST client may name an approver: identity globs or `person:<name>`. */
+const actsForEntry = z.union([personReference, identityPattern]);
+const clientName = z.string().regex(CLIENT_NAME_PATTERN, 'must be a client name: [a-z0-9][a-z0-9._-]{0,63}');
 
 export const policyDocumentSchema = z
   .object({
@@ -49,6 +52,9 @@ export const policyDocumentSchema = z
       .strict()
       .optional(),
     defaults: z.object({ slackChannel: slackChannel.optional() }).strict().optional(),
+    clients: z
+      .record(clientName, z.object({ actsFor: z.array(actsForEntry).max(100).optional() }).strict())
+      .default({}),
   })
   .strict();
 
@@ -92,6 +98,13 @@ function policyProblems(document: PolicyDocument): string[] {
     }
   };
   for (const [name, identities] of Object.entries(document.people)) outside(`people.${name}`, identities);
+  for (const [name, client] of Object.entries(document.clients ?? {})) {
+    for (const entry of client.actsFor ?? []) {
+      if (entry.startsWith('person:') && peopleEntry(document.people, entry.slice('person:'.length)) === undefined) {
+        problems.push(`clients.${name}.actsFor: ${entry} is not in the people map`);
+      }
+    }
+  }
   document.rules.forEach((rule, index) => {
     const where = `rules.${index} ("${rule.name}")`;
     for (const entry of rule.approvers) {

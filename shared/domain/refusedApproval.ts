@@ -11,7 +11,18 @@ export function refusedApproval(
   refusal: Omit<Refusal, 'answered'>,
   now: Date,
 ): Approval {
-  const opened = openApproval({ ...wait, title: wait.title ?? `Refused ${wait.source} request` }, now);
+  // Only what identifies the wait (and its title): nothing the request asked for (approvers, quorum, context) is
+  // kept, so a refused request names nobody.
+  const opened = openApproval(
+    {
+      source: wait.source,
+      naturalKey: wait.naturalKey,
+      sourceRef: wait.sourceRef,
+      workflowRef: wait.workflowRef,
+      title: wait.title ?? `Refused ${wait.source} request`,
+    },
+    now,
+  );
   const reason = `refused (${refusal.error}): ${refusal.reason}`;
   return {
     ...transition(opened, 'cancelled', { at: now, by: 'greenlight', reason }),

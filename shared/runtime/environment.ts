@@ -11,3 +11,11 @@ export function requireEnv(variable: string): string {
   if (value === undefined || value === '') throw new MissingConfigurationError(variable);
   return value;
 }
+
+/** A comma-separated list (entries trimmed, empty ones dropped); unset or empty is an empty list. */
+export function listEnv(variable: string): string[] {
+  return (process.env[variable] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}

@@ -12,6 +12,7 @@ import {
   ApprovalClosedError,
   ApprovalExpiredError,
   ApprovalNotFoundError,
+  ClientMayNotActForError,
   ConflictingVoteError,
   IdempotencyKeyReusedError,
   InvalidIdentityError,
@@ -62,6 +63,7 @@ export function describeHttpError(error: unknown): HttpErrorDescription {
   if (error instanceof RouteNotFoundError) return describe(404, 'not_found', error.message);
   if (error instanceof ApprovalNotFoundError) return describe(404, 'not_found', error.message);
   if (error instanceof NotAnApproverError) return describe(403, 'not_an_approver', error.message);
+  if (error instanceof ClientMayNotActForError) return describe(403, 'may_not_act_for', error.message);
   if (error instanceof SelfApprovalError) return describe(403, 'self_approval', error.message);
   if (error instanceof ApprovalClosedError) return describe(409, 'already_decided', error.message);
   if (error instanceof ConflictingVoteError) return describe(409, 'conflicting_vote', error.message);

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type ImagebuilderClient, SendWorkflowStepActionCommand } from '@aws-sdk/client-imagebuilder';
+import type { SourceReference } from '../domain/sourceReference';
 import { type AwsFailureRules, answerAndClassify, unavailableNames } from './awsErrorClassification';
 import { clip, decisionText, refusalText } from './decisionText';
 import type { RefusalRequest, ResumeRequest, ResumeResult, SourceResumer } from './sourceResumer';
@@ -41,34 +42,42 @@ const FAILURE_RULES: AwsFailureRules<'imagebuilder'> = {
 };
 
 export function imageBuilderResumer(client: ImagebuilderClient): SourceResumer {
+  /** One SendWorkflowStepAction on the waiting step of `target`, classified like every answer. */
+  const act = (
+    target: { id: string; sourceRef: SourceReference },
+    action: 'RESUME' | 'STOP',
+    reason: string,
+    clientToken: string,
+  ): Promise<ResumeResult> =>
+    answerAndClassify(target, FAILURE_RULES, (ref) =>
+      client.send(
+        new SendWorkflowStepActionCommand({
+          stepExecutionId: ref.workflowStepExecutionId,
+          imageBuildVersionArn: ref.imageBuildVersionArn,
+          action,
+          reason,
+          clientToken,
+        }),
+      ),
+    );
   return {
     kind: 'imagebuilder',
     // IdempotentParameterMismatchException lands in the rethrow: the same token with other parameters is a bug.
-    resume: (request: ResumeRequest): Promise<ResumeResult> =>
-      answerAndClassify(request.approval, FAILURE_RULES, (ref) =>
-        client.send(
-          new SendWorkflowStepActionCommand({
-            stepExecutionId: ref.workflowStepExecutionId,
-            imageBuildVersionArn: ref.imageBuildVersionArn,
-            action: request.answer === 'approve' ? 'RESUME' : 'STOP',
-            reason: imageBuilderReason(request),
-            clientToken: imageBuilderClientToken(request.approval.id, request.answer),
-          }),
-        ),
+    resume: (request: ResumeRequest) =>
+      act(
+        request.approval,
+        request.answer === 'approve' ? 'RESUME' : 'STOP',
+        imageBuilderReason(request),
+        imageBuilderClientToken(request.approval.id, request.answer),
       ),
     // STOP with its own client token: a duplicate delivery's refusal is the same request, so Image Builder answers it
     // from its idempotency record instead of acting twice.
-    refuse: (request: RefusalRequest): Promise<ResumeResult> =>
-      answerAndClassify({ id: request.approvalId, sourceRef: request.sourceRef }, FAILURE_RULES, (ref) =>
-        client.send(
-          new SendWorkflowStepActionCommand({
-            stepExecutionId: ref.workflowStepExecutionId,
-            imageBuildVersionArn: ref.imageBuildVersionArn,
-            action: 'STOP',
-            reason: clip(refusalText(request), MAX_REASON_CHARS),
-            clientToken: imageBuilderClientToken(request.approvalId, 'refuse'),
-          }),
-        ),
+    refuse: (request: RefusalRequest) =>
+      act(
+        { id: request.approvalId, sourceRef: request.sourceRef },
+        'STOP',
+        clip(refusalText(request), MAX_REASON_CHARS),
+        imageBuilderClientToken(request.approvalId, 'refuse'),
       ),
   };
 }

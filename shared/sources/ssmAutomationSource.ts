@@ -61,13 +61,14 @@ function waitingApproveStep(steps: StepExecution[], stepName: string | undefined
 
 export interface SsmAutomationSourceOptions {
   /**
-   * Greenlight's own role: runbooks must list it among the aws:approve Approvers so that it may send the signal, but
-   * it is not a person who decides.
+   * Greenlight's own roles (one per function that answers SSM waits): runbooks must list them among the aws:approve
+   * Approvers so that they may send the signal, but they are not people who decide.
    */
-  ownRoleArn?: string;
+  ownRoleArns?: readonly string[];
 }
 
 export function ssmAutomationSource(ssm: SSMClient, options: SsmAutomationSourceOptions = {}): WaitingSource {
+  const ownRoleArns = new Set(options.ownRoleArns ?? []);
   async function capture(event: unknown): Promise<CaptureResult> {
     const envelope = parseEvent(eventSchema, event, 'ssm', 'Automation status-change event');
     const { detail } = envelope;
@@ -111,7 +112,7 @@ export function ssmAutomationSource(ssm: SSMClient, options: SsmAutomationSource
           ? {
               approvers: approvers
                 .map(String)
-                .filter((approver) => approver !== options.ownRoleArn)
+                .filter((approver) => !ownRoleArns.has(approver))
                 // One that is no identity stays as it is: it matches nobody, so it narrows the list to nobody
                 // rather than leaving it open.
                 .map((approver) => approverIdentity(approver, envelope.account))

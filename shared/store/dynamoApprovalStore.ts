@@ -2,12 +2,21 @@
  * DynamoDB adapter of the approval store (schema: infra/table.yml).
  * One item per approval; the sparse `openStatus` attribute feeds the OpenByCreatedAt index and is removed on close;
  * `workflowKey` feeds ByWorkflow; `purgeAt` (epoch seconds) lets TTL remove closed items long after they close.
+ * Both indexes project keys only (never the source reference): a query on them yields keys, and the approvals are
+ * then read whole from the table (BatchGetItem, strongly consistent), so callers that write them back keep every
+ * attribute.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type Approval, isOpen, type OpenStatus, type SourceKind } from '../domain/approval';
 import type { ApprovalStore, CreateResult, OpenApprovalsPage } from './approvalStore';
-import { ApprovalVersionConflictError, InvalidCursorError } from './errors';
+import { ApprovalVersionConflictError, InvalidCursorError, UnprocessedReadError } from './errors';
 
 export const OPEN_BY_CREATED_AT_INDEX = 'OpenByCreatedAt';
 export const BY_WORKFLOW_INDEX = 'ByWorkflow';
@@ -23,6 +32,13 @@ interface ApprovalItem extends Approval {
   openSince?: string;
   purgeAt?: number;
 }
+
+/** BatchGetItem reads at most 100 keys a request. */
+const BATCH_GET_MAX_KEYS = 100;
+/** Rounds in a row that read nothing before a batch read gives up (each waits longer: 25 ms, 50 ms, … 1.6 s). */
+const BATCH_GET_MAX_IDLE_ROUNDS = 7;
+
+type ItemKey = { pk: string; sk: string };
 
 const keyOf = (id: string) => ({ pk: `APPROVAL#${id}`, sk: APPROVAL_SORT_KEY });
 const workflowKeyOf = (source: SourceKind, workflowRef: string) => `${source}#${workflowRef}`;
@@ -134,23 +150,26 @@ export class DynamoApprovalStore implements ApprovalStore {
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
     );
-    const items = (page.Items ?? []) as ApprovalItem[];
-    const shown = items.slice(0, query.limit);
+    const keys = (page.Items ?? []) as Array<Pick<ApprovalItem, 'pk' | 'sk' | 'openStatus' | 'openSince'>>;
+    const shown = keys.slice(0, query.limit);
     const last = shown.at(-1);
     // More items than asked: continue after the last one shown. Fewer, yet a LastEvaluatedKey: DynamoDB stopped at
-    // its 1 MB page size, so continue where it stopped.
+    // its 1 MB page size, so continue where it stopped. The cursor is the index position, whatever the reads find.
     const nextCursor =
-      items.length > query.limit && last
+      keys.length > query.limit && last
         ? encodeCursor({ pk: last.pk, sk: last.sk, openStatus: last.openStatus, openSince: last.openSince })
         : encodeCursor(page.LastEvaluatedKey);
+    // The index lags the table a little: an approval that has moved on since (closed, or from pending to resuming)
+    // is not in this status any more, and is left out.
+    const items = (await this.readWhole(shown)).filter((item) => item.openStatus === query.status);
     return {
-      items: shown.map((item) => fromItem(item as unknown as Record<string, unknown>)),
+      items: items.map((item) => fromItem(item as unknown as Record<string, unknown>)),
       ...(nextCursor ? { nextCursor } : {}),
     };
   }
 
   async findByWorkflow(source: SourceKind, workflowRef: string): Promise<Approval[]> {
-    const items: Approval[] = [];
+    const keys: ItemKey[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
@@ -162,9 +181,37 @@ export class DynamoApprovalStore implements ApprovalStore {
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      items.push(...(page.Items ?? []).map(fromItem));
+      keys.push(...((page.Items ?? []) as ItemKey[]));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return items;
+    return (await this.readWhole(keys)).map((item) => fromItem(item as unknown as Record<string, unknown>));
+  }
+
+  /**
+   * The whole items behind index keys, in the keys' order; one that is gone meanwhile (TTL) is left out. BatchGetItem
+   * with ConsistentRead, 100 keys a request; keys it leaves unprocessed (throttling, its 16 MB response limit) are
+   * asked again, after a growing pause when a round read nothing.
+   */
+  private async readWhole(keys: readonly ItemKey[]): Promise<ApprovalItem[]> {
+    const found = new Map<string, ApprovalItem>();
+    for (let from = 0; from < keys.length; from += BATCH_GET_MAX_KEYS) {
+      let pending = keys.slice(from, from + BATCH_GET_MAX_KEYS).map(({ pk, sk }) => ({ pk, sk }));
+      for (let idleRounds = 0; pending.length > 0; ) {
+        const output = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        const items = (output.Responses?.[this.tableName] ?? []) as ApprovalItem[];
+        for (const item of items) found.set(item.pk, item);
+        pending = (output.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as ItemKey[];
+        if (pending.length === 0) break;
+        idleRounds = items.length > 0 ? 0 : idleRounds + 1;
+        if (idleRounds >= BATCH_GET_MAX_IDLE_ROUNDS) throw new UnprocessedReadError(pending.length);
+        if (idleRounds > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** (idleRounds - 1)));
+      }
+    }
+    return keys.flatMap((key) => {
+      const item = found.get(key.pk);
+      return item ? [item] : [];
+    });
   }
 }

@@ -28,3 +28,11 @@ export class DeliveryConflictError extends Error {
     super(`the delivery state of approval ${approvalId} changed meanwhile`, options);
   }
 }
+
+/** DynamoDB kept returning keys of a batch read unprocessed (throttled); the read is retried as a whole later. */
+export class UnprocessedReadError extends Error {
+  override readonly name = 'UnprocessedReadError';
+  constructor(readonly unprocessed: number) {
+    super(`${unprocessed} approvals could not be read (BatchGetItem left them unprocessed)`);
+  }
+}

@@ -2,8 +2,15 @@
  * Decisions end to end on the local stack: every channel (REST, review link, EventBridge) turns a decision into
  * exactly one answer to the waiting workflow (Step Functions, Image Builder, SSM stand-ins over the wire).
  */
+
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../infra/local/localStack';
+import {
+  LOCAL_DECISION_BUS_NAME,
+  LOCAL_EVENT_BUS_NAME,
+  type LocalStack,
+  startLocalStack,
+} from '../../infra/local/localStack';
 import type { SourceKind } from '../../shared/domain/approval';
 import { type Channel, DecisionHarness } from '../support/decisionHarness';
 import { captureLogs, type LogCapture } from '../support/logCapture';
@@ -393,6 +400,46 @@ describe('review-link POSTs must come from the review page', () => {
       { approver: 'email:alice@example.com', decision: 'approve', channel: 'review-link', comment: 'csrf?' },
     ]);
     expect(harness.answerCalls(workflow).map((call) => call.operation)).toEqual(['SendTaskSuccess']);
+  });
+});
+
+describe('EventBridge decisions come only from the decisions bus', () => {
+  const putDecision = (busName: string, approvalId: string) =>
+    new EventBridgeClient({}).send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: busName,
+            Source: 'com.example.release-bot',
+            DetailType: 'Approval Decision',
+            Detail: JSON.stringify({ approvalId, decision: 'approve', approver: 'email:alice@example.com' }),
+          },
+        ],
+      }),
+    );
+
+  it('an Approval Decision put on the request bus (where state machines put requests) changes nothing', async () => {
+    // Prepare: the attack from the issue: a workflow approves itself through the bus it may put events on
+    const workflow = await harness.openWaiting('stepfunctions');
+    const before = await stack.store.get(workflow.approvalId);
+    // Act
+    await putDecision(LOCAL_EVENT_BUS_NAME, workflow.approvalId);
+    // Assess
+    expect(await stack.store.get(workflow.approvalId)).toEqual(before);
+    expect(harness.answerCalls(workflow)).toHaveLength(0);
+  });
+
+  it('on the decisions bus the vote records the sender as who acted for the person', async () => {
+    const workflow = await harness.openWaiting('stepfunctions');
+    await putDecision(LOCAL_DECISION_BUS_NAME, workflow.approvalId);
+    const approval = await stack.store.get(workflow.approvalId);
+    expect(approval?.status).toBe('approved');
+    expect(approval?.votes[0]).toMatchObject({
+      approver: 'email:alice@example.com',
+      person: 'person:alice',
+      channel: 'eventbridge',
+      via: 'eventbridge:com.example.release-bot',
+    });
   });
 });
 

@@ -1,9 +1,14 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Approval, openApproval, type WaitingItem } from '../../shared/domain/approval';
 import { transition } from '../../shared/domain/approvalStateMachine';
-import { CLOSED_RETENTION_SECONDS } from '../../shared/store/dynamoApprovalStore';
-import { ApprovalVersionConflictError, InvalidCursorError } from '../../shared/store/errors';
+import {
+  BY_WORKFLOW_INDEX,
+  CLOSED_RETENTION_SECONDS,
+  DynamoApprovalStore,
+  OPEN_BY_CREATED_AT_INDEX,
+} from '../../shared/store/dynamoApprovalStore';
+import { ApprovalVersionConflictError, InvalidCursorError, UnprocessedReadError } from '../../shared/store/errors';
 import { startTestTable, type TestTable } from '../support/testTable';
 
 let table: TestTable;
@@ -124,3 +129,167 @@ describe('DynamoApprovalStore against dynalite', () => {
     );
   });
 });
+
+describe('indexes that project keys only (the source reference lives in the table item alone)', () => {
+  it('hold no source reference: a query on either index yields keys, never the task token', async () => {
+    // Prepare
+    const approval = newApproval();
+    await table.store.create(approval);
+    // Act
+    const query = (index: string, condition: string, values: Record<string, string>) =>
+      table.client.send(
+        new QueryCommand({
+          TableName: table.tableName,
+          IndexName: index,
+          KeyConditionExpression: condition,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    const byWorkflow = await query(BY_WORKFLOW_INDEX, 'workflowKey = :w', {
+      ':w': `stepfunctions#${approval.workflowRef}`,
+    });
+    const open = await query(OPEN_BY_CREATED_AT_INDEX, 'openStatus = :s', { ':s': 'pending' });
+    // Assess
+    const mine = open.Items?.find((item) => item.pk === `APPROVAL#${approval.id}`);
+    expect(byWorkflow.Items).toEqual([
+      {
+        pk: `APPROVAL#${approval.id}`,
+        sk: 'APPROVAL',
+        workflowKey: `stepfunctions#${approval.workflowRef}`,
+        createdAt: approval.createdAt,
+      },
+    ]);
+    expect(Object.keys(mine ?? {}).sort()).toEqual(['openSince', 'openStatus', 'pk', 'sk']);
+    expect(JSON.stringify([byWorkflow.Items, open.Items])).not.toContain('token-');
+  });
+
+  it('listOpen and findByWorkflow still return whole approvals, source reference included', async () => {
+    // Prepare: a table of its own, so the open list holds exactly these
+    const own = await startTestTable();
+    try {
+      const approvals = [newApproval(), newApproval(), newApproval()];
+      for (const approval of approvals) await own.store.create(approval);
+      // Act
+      const listed = await own.store.listOpen({ status: 'pending', limit: 10 });
+      const found = await own.store.findByWorkflow('stepfunctions', approvals[1]?.workflowRef ?? '');
+      // Assess
+      expect(listed.items).toEqual(approvals);
+      expect(listed.items.map((item) => item.sourceRef)).toEqual(approvals.map((approval) => approval.sourceRef));
+      expect(found).toEqual([approvals[1]]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('a sweep-style write of an approval read through listOpen keeps its source reference', async () => {
+    // Prepare
+    const own = await startTestTable();
+    try {
+      const approval = newApproval();
+      await own.store.create(approval);
+      const [listed] = (await own.store.listOpen({ status: 'pending', limit: 10 })).items;
+      // Act: what the lifecycle does with a listed approval — change it and write it back whole
+      await own.store.update(transition(listed as Approval, 'expired', { at: new Date('2026-11-30T00:00:00.000Z') }));
+      const [byWorkflow] = await own.store.findByWorkflow('stepfunctions', approval.workflowRef);
+      await own.store.update({ ...(byWorkflow as Approval), version: (byWorkflow as Approval).version + 1 });
+      // Assess
+      const stored = await own.store.get(approval.id);
+      expect(stored?.status).toBe('expired');
+      expect(stored?.sourceRef).toEqual(approval.sourceRef);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('pages by the index position and leaves out approvals that have left the status meanwhile', async () => {
+    // Prepare: three pending; the second moves on between the index query and the item reads
+    const own = await startTestTable();
+    try {
+      const approvals = [newApproval(), newApproval(), newApproval()];
+      for (const approval of approvals) await own.store.create(approval);
+      const moving = approvals[1] as Approval;
+      let moved = false;
+      const racing = interceptingClient(own.client, async (command) => {
+        if (command instanceof BatchGetCommand && !moved) {
+          moved = true;
+          await own.store.update(transition(moving, 'resuming', { at: new Date() }));
+        }
+      });
+      const store = new DynamoApprovalStore(racing.client, own.tableName);
+      // Act
+      const first = await store.listOpen({ status: 'pending', limit: 2 });
+      const second = await own.store.listOpen({ status: 'pending', limit: 2, cursor: first.nextCursor });
+      // Assess
+      expect(first.items.map((item) => item.id)).toEqual([approvals[0]?.id]);
+      expect(first.nextCursor).toBeDefined();
+      expect(second.items.map((item) => item.id)).toEqual([approvals[2]?.id]);
+      expect(second.nextCursor).toBeUndefined();
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('asks again for the keys BatchGetItem leaves unprocessed, and gives up with a named error if it never reads them', async () => {
+    // Prepare
+    const own = await startTestTable();
+    try {
+      const approvals = [newApproval(), newApproval(), newApproval()];
+      for (const approval of approvals) await own.store.create(approval);
+      let calls = 0;
+      const partial = interceptingClient(own.client, undefined, (command, output) => {
+        if (!(command instanceof BatchGetCommand)) return output;
+        calls += 1;
+        if (calls > 1) return output;
+        // The first answer reads one item and leaves the others unprocessed, as DynamoDB does when throttled.
+        const keys = command.input.RequestItems?.[own.tableName]?.Keys ?? [];
+        const items = (output as { Responses: Record<string, Array<{ pk: string }>> }).Responses[own.tableName] ?? [];
+        const [kept] = items;
+        return {
+          ...(output as object),
+          Responses: { [own.tableName]: kept ? [kept] : [] },
+          UnprocessedKeys: {
+            [own.tableName]: { Keys: keys.filter((key) => key.pk !== kept?.pk), ConsistentRead: true },
+          },
+        };
+      });
+      const neverRead = interceptingClient(own.client, undefined, (command, output) =>
+        command instanceof BatchGetCommand
+          ? {
+              ...(output as object),
+              Responses: { [own.tableName]: [] },
+              UnprocessedKeys: { [own.tableName]: command.input.RequestItems?.[own.tableName] },
+            }
+          : output,
+      );
+      // Act
+      const listed = await new DynamoApprovalStore(partial.client, own.tableName).listOpen({
+        status: 'pending',
+        limit: 10,
+      });
+      const failed = new DynamoApprovalStore(neverRead.client, own.tableName).listOpen({
+        status: 'pending',
+        limit: 10,
+      });
+      // Assess
+      expect(calls).toBe(2);
+      expect(listed.items).toEqual(approvals);
+      await expect(failed).rejects.toBeInstanceOf(UnprocessedReadError);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+/** A document client that runs `before` ahead of every command and lets `after` rewrite every answer. */
+function interceptingClient(
+  inner: DynamoDBDocumentClient,
+  before?: (command: unknown) => Promise<void>,
+  after?: (command: unknown, output: unknown) => unknown,
+): { client: DynamoDBDocumentClient } {
+  const send = async (command: never) => {
+    await before?.(command);
+    const output = await inner.send(command);
+    return after ? after(command, output) : output;
+  };
+  return { client: { send } as unknown as DynamoDBDocumentClient };
+}

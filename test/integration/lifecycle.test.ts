@@ -221,3 +221,30 @@ describe('reminders', () => {
     expect(reminders.map((email) => email.to[0]).sort()).toEqual(['alice@example.com', 'carol@example.com']);
   });
 });
+
+describe('approvals read through the indexes (which project keys only)', () => {
+  it.each(SOURCES)(
+    '%s: the sweep and an ended event write approvals back whole, source reference included',
+    async (source) => {
+      // Prepare: one approval the schedule expires, one its workflow's end cancels
+      const expiring = await harness.openWaiting(source);
+      const ending = await harness.openWaiting(source);
+      const before = {
+        expiring: (await stack.store.get(expiring.approvalId)) as Approval,
+        ending: (await stack.store.get(ending.approvalId)) as Approval,
+      };
+      await makeOverdue(expiring);
+      // Act
+      await stack.sweep();
+      await stack.publish(endedEvent(source, before.ending.workflowRef), 'default');
+      // Assess
+      const expired = await stack.store.get(expiring.approvalId);
+      const cancelled = await stack.store.get(ending.approvalId);
+      expect(expired?.status).toBe('expired');
+      expect(expired?.sourceRef).toEqual(before.expiring.sourceRef);
+      expect(harness.answerCalls(expiring)).toHaveLength(1);
+      expect(cancelled?.status).toBe('cancelled');
+      expect(cancelled?.sourceRef).toEqual(before.ending.sourceRef);
+    },
+  );
+});

@@ -48,7 +48,7 @@ describe('Slack stand-in', () => {
     // Act
     const result = await slack().auth.test();
     // Assess
-    expect(result).toMatchObject({ ok: true, user_id: 'U0GREENBOT', team_id: 'T0GREENLT', bot_id: 'B0GREENBOT' });
+    expect(result).toMatchObject({ ok: true, user_id: 'U0GREENBOT', team_id: 'T0GREENLIT', bot_id: 'B0GREENBOT' });
   });
 
   it('chat.postMessage then chat.update: messages() shows the update, blocks round-trip exactly', async () => {

@@ -5,7 +5,7 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
-import { LOCAL_EVENT_BUS_NAME } from '../../infra/local/localStack';
+import { LOCAL_DECISION_BUS_NAME } from '../../infra/local/localStack';
 import type { SourceKind } from '../../shared/domain/approval';
 import type { HttpReply } from '../support/decisionHarness';
 import { openApiViolations } from '../support/openApi';
@@ -83,7 +83,7 @@ export function concurrencyScenarios(context: ReliabilityContext): void {
           new PutEventsCommand({
             Entries: [
               {
-                EventBusName: LOCAL_EVENT_BUS_NAME,
+                EventBusName: LOCAL_DECISION_BUS_NAME,
                 Source: 'com.example.release-bot',
                 DetailType: 'Approval Decision',
                 Detail: JSON.stringify({ approvalId: workflow.approvalId, decision, approver: person.email }),

@@ -204,28 +204,35 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
 
     // ── REST (/v1, X-Greenlight-Signature) ───────────────────────────────────────────────────────────────────────
 
+    /**
+     * Signed as a client with a secret (`release-bot` acts for alice and carol, `ci-gate` only as itself), or not:
+     * the modes of every channel, plus the REST client's own failures — the header without keyId (correctly
+     * signed with a real secret), a keyId the policy does not declare, and `alice-cli`, declared without a secret.
+     */
     function signedRest(
       method: string,
       url: string,
       body: string | Buffer | undefined,
       headers: Record<string, string>,
-      mode: string,
-      skew: number,
-      garbage: string,
-      hex: string,
+      common: { mode: string; skew: number; garbage: string; hex: string; client: string },
     ): Record<string, string> {
+      const { mode, garbage, hex } = common;
       const signed = { ...headers };
       delete signed['x-greenlight-signature'];
-      const timestamp = timestampFor(mode, skew);
+      const timestamp = timestampFor(mode, common.skew);
+      const request = { method, pathWithQuery: url, body: asText(body), timestamp };
+      const client = context.stack.restClient(common.client);
       if (mode === 'garbage') signed['x-greenlight-signature'] = garbage;
-      if (mode === 'wrong') signed['x-greenlight-signature'] = `t=${timestamp},v1=${hex}`;
+      if (mode === 'wrong') signed['x-greenlight-signature'] = `keyId=${client.keyId},t=${timestamp},v1=${hex}`;
       if (mode === 'signed' || mode === 'stale' || mode === 'future') {
-        signed['x-greenlight-signature'] = signRestRequest(context.stack.restSigningSecret, {
-          method,
-          pathWithQuery: url,
-          body: asText(body),
-          timestamp,
-        });
+        signed['x-greenlight-signature'] = signRestRequest(client, request);
+      }
+      if (mode === 'old-format') {
+        signed['x-greenlight-signature'] = signRestRequest(client, request).replace(/^keyId=[^,]*,/, '');
+      }
+      if (mode === 'unknown-client' || mode === 'no-secret') {
+        const keyId = mode === 'unknown-client' ? 'nobody' : 'alice-cli';
+        signed['x-greenlight-signature'] = signRestRequest({ keyId, secret: hex }, request);
       }
       return signed;
     }
@@ -233,7 +240,11 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
     const restCommon = {
       headers: headersArb,
       contentType: contentTypeArb,
-      mode: signatureModeArb(),
+      mode: fc.oneof(
+        { weight: 13, arbitrary: signatureModeArb() },
+        { weight: 3, arbitrary: fc.constantFrom('old-format', 'unknown-client', 'no-secret') },
+      ),
+      client: fc.constantFrom('release-bot', 'release-bot', 'ci-gate'),
       skew: fc.nat(100_000),
       garbage: fc.string({ unit: 'grapheme-ascii', maxLength: 120 }),
       hex: hex64Arb,
@@ -252,6 +263,7 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
         skew: number;
         garbage: string;
         hex: string;
+        client: string;
       },
     ): Probe {
       const headers = { ...common.headers };
@@ -261,7 +273,7 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
         request: {
           method,
           url,
-          headers: signedRest(method, url, body, headers, common.mode, common.skew, common.garbage, common.hex),
+          headers: signedRest(method, url, body, headers, common),
           ...(body === undefined ? {} : { body }),
         },
       };
@@ -308,7 +320,7 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
         method: 'GET',
         url,
         headers: {
-          'x-greenlight-signature': signRestRequest(context.stack.restSigningSecret, {
+          'x-greenlight-signature': signRestRequest(context.stack.restClient(), {
             method: 'GET',
             pathWithQuery: url,
             body: '',
@@ -354,7 +366,8 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
             comment: mostly(fc.string({ maxLength: 1100 }), wrongJsonArb),
             extra: wrongJsonArb,
           },
-          { requiredKeys: ['decision', 'approver'] },
+          // Without an approver the client decides as itself (`client:<name>`): no approver of these approvals.
+          { requiredKeys: ['decision'] },
         )
         .chain((body) =>
           // The strict schema refuses any extra field: keep one only now and then.
@@ -393,10 +406,12 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
             );
           }),
       );
-      // The policy is reached (refusals), and the approval already decided answers replays and conflicts.
+      // The policy is reached (refusals, the clients' actsFor), and the approval already decided answers replays and
+      // conflicts.
       expect(Object.keys(seen)).toEqual(
         expect.arrayContaining([
           '403 not_an_approver',
+          '403 may_not_act_for',
           '404 not_found',
           '422 validation_failed',
           '401 invalid_signature',

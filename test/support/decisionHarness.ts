@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { LOCAL_EVENT_BUS_NAME, type LocalStack } from '../../infra/local/localStack';
-import { signRestRequest } from '../../shared/channels/restSignature';
+import { LOCAL_DECISION_BUS_NAME, type LocalStack } from '../../infra/local/localStack';
+import { type RestClientCredentials, signRestRequest } from '../../shared/channels/restSignature';
 import { signSlackRequest } from '../../shared/channels/slackSignature';
 import type { SourceKind } from '../../shared/domain/approval';
 import { sampleEvent } from './fixtures';
@@ -55,18 +55,30 @@ export class DecisionHarness {
     this.eventBridge.destroy();
   }
 
-  /** A new waiting workflow of this source, captured as the real event would capture it. Approver: alice. */
+  /**
+   * A new waiting workflow of this source, captured as the real event would capture it. Approver: alice. Step
+   * Functions: the state machine is `deploy` unless told (`canary-…` meets the rule that lists `client:ci-gate`), and
+   * the request names alice and carol unless told (`approvers: null`: it names nobody, the rule's approvers stay).
+   */
   async openWaiting(
     source: SourceKind,
-    options: { requiredApprovals?: number; requestedBy?: string } = {},
+    options: {
+      requiredApprovals?: number;
+      requestedBy?: string;
+      stateMachineName?: string;
+      approvers?: string[] | null;
+    } = {},
   ): Promise<WaitingWorkflow> {
     const { stack } = this;
     if (source === 'stepfunctions') {
-      const execution = stack.standins.stepFunctions.startWaitingExecution({ stateMachineName: 'deploy' });
+      const execution = stack.standins.stepFunctions.startWaitingExecution({
+        stateMachineName: options.stateMachineName ?? 'deploy',
+      });
       const event = sampleEvent('stepfunctions/approval-requested');
       event.resources = [execution.executionArn, execution.stateMachineArn];
       event.detail.taskToken = execution.taskToken;
-      event.detail.approvers = ['email:alice@example.com', 'email:carol@example.com'];
+      if (options.approvers === null) delete event.detail.approvers;
+      else event.detail.approvers = options.approvers ?? ['email:alice@example.com', 'email:carol@example.com'];
       event.detail.requiredApprovals = options.requiredApprovals ?? 1;
       if (options.requestedBy) event.detail.requestedBy = options.requestedBy;
       const approvalId = await this.capture(event);
@@ -141,17 +153,27 @@ export class DecisionHarness {
     });
   }
 
-  /** A REST call signed with the local secret (or with what the test says instead). */
+  /**
+   * A REST call signed as a client (default `release-bot`, which acts for alice and carol; a name is one the local
+   * stack holds a secret for), or with what the test says instead.
+   */
   rest(
     method: string,
     path: string,
     body = '',
-    options: { signature?: string | null; idempotencyKey?: string; signedPath?: string; timestamp?: number } = {},
+    options: {
+      signature?: string | null;
+      idempotencyKey?: string;
+      signedPath?: string;
+      timestamp?: number;
+      client?: string | RestClientCredentials;
+    } = {},
   ) {
+    const client = typeof options.client === 'object' ? options.client : this.stack.restClient(options.client);
     const signature =
       options.signature !== undefined
         ? options.signature
-        : signRestRequest(this.stack.restSigningSecret, {
+        : signRestRequest(client, {
             method,
             pathWithQuery: options.signedPath ?? path,
             body,
@@ -253,7 +275,7 @@ export class DecisionHarness {
       new PutEventsCommand({
         Entries: [
           {
-            EventBusName: LOCAL_EVENT_BUS_NAME,
+            EventBusName: LOCAL_DECISION_BUS_NAME,
             Source: 'com.example.release-bot',
             DetailType: 'Approval Decision',
             Detail: JSON.stringify({ approvalId, decision, approver, comment: `bot ${randomUUID()}` }),

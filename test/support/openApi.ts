@@ -205,6 +205,33 @@ export function openApiViolations(method: string, pathTemplate: string, response
 }
 
 /**
+ * Everything wrong with `body` (JSON text) as the request body of `method pathTemplate`: no documented JSON body, or
+ * one that does not match its schema. Empty when the document accepts it.
+ */
+export function openApiRequestViolations(method: string, pathTemplate: string, body: string): string[] {
+  const paths = openApiDocument().paths;
+  if (!isDict(paths)) return ['the OpenAPI document has no paths'];
+  const template = findPathTemplate(paths, pathTemplate);
+  const item = template === undefined ? undefined : resolve(paths[template]);
+  if (template === undefined || !isDict(item)) return [`path ${pathTemplate} is not in the OpenAPI document`];
+  const operation = item[method.toLowerCase()];
+  if (!isDict(operation)) return [`${method.toUpperCase()} ${template} is not in the OpenAPI document`];
+  const requestBody = resolve(operation.requestBody);
+  const content = isDict(requestBody) && isDict(requestBody.content) ? requestBody.content : undefined;
+  const media = content?.['application/json'];
+  if (!isDict(media) || media.schema === undefined) return [`${method.toUpperCase()} ${template} takes no JSON body`];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    return [`the body is not JSON: ${(error as Error).message}`];
+  }
+  const validate = validatorFor(`${method.toUpperCase()} ${template} request`, media.schema);
+  if (validate(parsed)) return [];
+  return [...new Set((validate.errors ?? []).map(describeError))];
+}
+
+/**
  * Throws a readable error when `response` is not what the OpenAPI document says `method pathTemplate` answers with
  * its status: the status must be documented, the content type must match, and the JSON body must match the schema.
  */

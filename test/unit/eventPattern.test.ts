@@ -348,7 +348,7 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
       {
         functionName: 'decisionEvents',
         handler: 'functions/decisionEvents.handler',
-        bus: 'custom',
+        bus: 'decisions',
         ruleName: 'greenlight-local-approval-decision',
         pattern: { 'detail-type': ['Approval Decision'] },
       },
@@ -425,7 +425,7 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
     expect(rulesMatching(rules, { ...event, 'detail-type': 'Approval Granted' }, 'custom')).toEqual([]);
   });
 
-  it('routes an "Approval Decision" event on the custom bus to decisionEvents only, whatever its source', () => {
+  it('routes an "Approval Decision" event on the decisions bus to decisionEvents only, whatever its source, and not on the request bus', () => {
     const event = {
       version: '0',
       id: '3f1c2a9e-5b7d-4c1e-9a0b-7d6e5f4c3b2a',
@@ -441,15 +441,16 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
         approver: 'email:alice@example.com',
       },
     };
-    const matched = rulesMatching(rules, event, 'custom');
+    const matched = rulesMatching(rules, event, 'decisions');
     expect(matched.map((r) => [r.ruleName, r.functionName, r.handler])).toEqual([
       ['greenlight-local-approval-decision', 'decisionEvents', 'functions/decisionEvents.handler'],
     ]);
-    expect(names(rulesMatching(rules, { ...event, source: 'greenlight' }, 'custom'))).toEqual([
+    expect(names(rulesMatching(rules, { ...event, source: 'greenlight' }, 'decisions'))).toEqual([
       'greenlight-local-approval-decision',
     ]);
     expect(rulesMatching(rules, event, 'default')).toEqual([]);
-    expect(rulesMatching(rules, { ...event, 'detail-type': 'approval decision' }, 'custom')).toEqual([]);
+    expect(rulesMatching(rules, event, 'custom')).toEqual([]);
+    expect(rulesMatching(rules, { ...event, 'detail-type': 'approval decision' }, 'decisions')).toEqual([]);
     // Greenlight's own events on its bus reach notify only: none is fed back into capture or decisionEvents.
     for (const type of [
       'Approval Opened',

@@ -6,6 +6,7 @@ import {
   type OpenApiResponse,
   openApiDocument,
   openApiOperations,
+  openApiRequestViolations,
   openApiViolations,
 } from '../support/openApi';
 
@@ -76,7 +77,7 @@ describe('the OpenAPI document', () => {
     });
   });
 
-  it('describes the three operations of the REST API, each with its documented error responses', () => {
+  it('describes the operations of the REST API and its IAM-authenticated twin, each with its documented error responses', () => {
     const operations = Object.fromEntries(
       openApiOperations().map((operation) => [`${operation.method} ${operation.path}`, operation.statuses.sort()]),
     );
@@ -88,6 +89,21 @@ describe('the OpenAPI document', () => {
         '202',
         '400',
         '401',
+        '403',
+        '404',
+        '409',
+        '410',
+        '413',
+        '422',
+        '429',
+        '500',
+      ],
+      'GET /v1/iam/approvals': ['200', '403', '413', '422', '429', '500'],
+      'GET /v1/iam/approvals/{id}': ['200', '403', '404', '413', '429', '500'],
+      'POST /v1/iam/approvals/{id}/decision': [
+        '200',
+        '202',
+        '400',
         '403',
         '404',
         '409',
@@ -113,7 +129,7 @@ describe('the OpenAPI document', () => {
     const codes: Record<number, string[]> = {
       400: ['malformed_json'],
       401: ['invalid_signature'],
-      403: ['not_an_approver', 'self_approval'],
+      403: ['not_an_approver', 'may_not_act_for', 'self_approval'],
       404: ['not_found'],
       409: ['already_decided', 'conflicting_vote', 'workflow_not_waiting'],
       410: ['expired'],
@@ -136,6 +152,41 @@ describe('the OpenAPI document', () => {
     ).not.toEqual([]);
     expect(
       openApiViolations('GET', '/v1/approvals', json(422, { error: { code: 'invented', message: 'm' } })),
+    ).not.toEqual([]);
+  });
+});
+
+describe('the decision request', () => {
+  const violations = (body: unknown) =>
+    openApiRequestViolations('POST', '/v1/approvals/{id}/decision', JSON.stringify(body));
+
+  it('may leave out the approver (the signing client decides as itself) or name one, a client included', () => {
+    expect(violations({ decision: 'approve' })).toEqual([]);
+    expect(violations({ decision: 'reject', approver: 'email:ana@example.com', comment: 'no' })).toEqual([]);
+    expect(violations({ decision: 'approve', approver: 'client:ci-gate' })).toEqual([]);
+  });
+
+  it('needs a decision, and takes no other field', () => {
+    expect(violations({ approver: 'email:ana@example.com' }).join('\n')).toMatch(/must have property "decision"/);
+    expect(violations({ decision: 'approve', via: 'client:x' }).join('\n')).toMatch(/"via"/);
+  });
+
+  it('documents the keyId header format and the refusal of a client acting outside its actsFor', () => {
+    const document = openApiDocument() as {
+      components: { securitySchemes: { greenlightSignature: { description: string } } };
+    };
+    expect(document.components.securitySchemes.greenlightSignature.description).toContain(
+      'keyId=<client>,t=<unix seconds>,v1=<hex>',
+    );
+    expect(
+      openApiViolations(
+        'POST',
+        '/v1/approvals/{id}/decision',
+        json(403, { error: { code: 'may_not_act_for', message: 'm' } }),
+      ),
+    ).toEqual([]);
+    expect(
+      openApiViolations('GET', '/v1/approvals/{id}', json(403, { error: { code: 'may_not_act_for', message: 'm' } })),
     ).not.toEqual([]);
   });
 });

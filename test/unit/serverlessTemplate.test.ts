@@ -84,6 +84,7 @@ function cfnString(value: unknown): string {
 const FUNCTIONS = {
   capture: 'CaptureLambdaFunction',
   restApi: 'RestApiLambdaFunction',
+  iamApi: 'IamApiLambdaFunction',
   reviewPages: 'ReviewPagesLambdaFunction',
   decisionEvents: 'DecisionEventsLambdaFunction',
   slackInteractions: 'SlackInteractionsLambdaFunction',
@@ -93,12 +94,28 @@ const FUNCTIONS = {
 type FunctionKey = keyof typeof FUNCTIONS;
 const FUNCTION_KEYS = Object.keys(FUNCTIONS) as FunctionKey[];
 const fnArn = (key: FunctionKey) => `\${${FUNCTIONS[key]}.Arn}`;
+/** Each function's own IAM role (infra/roles.yml). */
+const ROLES: Record<FunctionKey, string> = {
+  capture: 'CaptureRole',
+  restApi: 'RestApiRole',
+  iamApi: 'IamApiRole',
+  reviewPages: 'ReviewPagesRole',
+  decisionEvents: 'DecisionEventsRole',
+  slackInteractions: 'SlackInteractionsRole',
+  notify: 'NotifyRole',
+  lifecycle: 'LifecycleRole',
+};
+/** The statements of a role's inline policies. */
+const statementsOf = (roleId: string): Dict[] =>
+  asList<Dict>(resources[roleId]?.Properties.Policies).flatMap((policy) =>
+    asList<Dict>(policy.PolicyDocument.Statement),
+  );
 
 const ACCOUNT = 'arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}';
 const arnOf = (service: string, resource: string) => `${ACCOUNT.replace('%s', service)}:${resource}`;
-const TABLE_ARNS = ['${ApprovalsTable.Arn}', '${ApprovalsTable.Arn}/index/*'];
 const BUS_ARN = '${ApprovalEventBus.Arn}';
 const CUSTOM_BUS = '${ApprovalEventBus.Name}';
+const DECISION_BUS = '${DecisionEventBus.Name}';
 const DEAD_LETTER_QUEUES = {
   capture: 'CaptureDeadLetterQueue',
   decisionEvents: 'DecisionEventsDeadLetterQueue',
@@ -136,12 +153,12 @@ describe('functions', () => {
     }
   });
 
-  it('all get the table, the bus and the names (not values) of the four secret parameters', () => {
+  it('all get the table, the bus and the names (not values) of the secret parameters (REST clients: a prefix)', () => {
     for (const [id, fn] of ofType('AWS::Lambda::Function')) {
       expect(fn.Properties.Environment.Variables, id).toMatchObject({
         APPROVALS_TABLE_NAME: 'greenlight-dev-approvals',
         EVENT_BUS_NAME: { Ref: 'ApprovalEventBus' },
-        REST_SIGNING_SECRET_PARAMETER: '/greenlight/dev/rest-signing-secret',
+        REST_CLIENT_SECRETS_PREFIX: '/greenlight/dev/clients/',
         REVIEW_LINK_KEYS_PARAMETER: '/greenlight/dev/review-link-keys',
         SLACK_BOT_TOKEN_PARAMETER: '/greenlight/dev/slack-bot-token',
         SLACK_SIGNING_SECRET_PARAMETER: '/greenlight/dev/slack-signing-secret',
@@ -151,10 +168,15 @@ describe('functions', () => {
     }
   });
 
-  it("capture alone knows Greenlight's own role (to leave it out of SSM approvers)", () => {
-    expect(resources.CaptureLambdaFunction.Properties.Environment.Variables.GREENLIGHT_ROLE_ARN).toEqual({
-      'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'],
-    });
+  it("capture alone knows Greenlight's roles that answer SSM waits (to leave them out of SSM approvers)", () => {
+    // Every role allowed ssm:SendAutomationSignal, and no other, is in the list (and in the SsmApproverRoleArns output).
+    const signalling = FUNCTION_KEYS.filter((key) =>
+      statementsOf(ROLES[key]).some((s) => asList(s.Action).includes('ssm:SendAutomationSignal')),
+    ).map((key) => `\${${ROLES[key]}.Arn}`);
+    expect(signalling).toHaveLength(7);
+    const listed = cfnString(resources.CaptureLambdaFunction.Properties.Environment.Variables.GREENLIGHT_ROLE_ARN);
+    expect(sorted(listed.split(','))).toEqual(sorted(signalling));
+    expect(sorted(cfnString(template.Outputs.SsmApproverRoleArns.Value).split(','))).toEqual(sorted(signalling));
     for (const key of FUNCTION_KEYS.filter((k) => k !== 'capture')) {
       expect(Object.keys(resources[FUNCTIONS[key]].Properties.Environment.Variables), key).not.toContain(
         'GREENLIGHT_ROLE_ARN',
@@ -256,17 +278,25 @@ describe('functions', () => {
       expect(candidates).toEqual([`${modulePath}.mjs`]);
       // The environment as Lambda would resolve it (EVENT_BUS_NAME is `Ref ApprovalEventBus`, i.e. the bus name;
       // notify's and reviewPages' PUBLIC_BASE_URL is `!GetAtt HttpApi.ApiEndpoint`, the API's https:// endpoint).
+      // capture's GREENLIGHT_ROLE_ARN joins the ARNs of the roles that answer SSM waits.
       const resolved: Record<string, string> = {
         '${ApprovalEventBus}': 'greenlight-dev',
         '${HttpApi.ApiEndpoint}': API_ENDPOINT,
-        '${IamRoleLambdaExecution.Arn}': 'arn:aws:iam::111122223333:role/greenlight-dev-us-east-1-lambdaRole',
+        ...Object.fromEntries(
+          FUNCTION_KEYS.map((k) => [
+            `\${${ROLES[k]}.Arn}`,
+            `arn:aws:iam::111122223333:role/greenlight-dev-us-east-1-${k}`,
+          ]),
+        ),
       };
       const environment = Object.fromEntries(
         Object.entries<unknown>(fn.Environment.Variables).map(([name, value]) => {
           if (typeof value === 'string') return [name, value];
-          const expression = cfnString(value);
-          if (!(expression in resolved)) throw new Error(`${key}: ${name} = ${expression} is not resolved here`);
-          return [name, resolved[expression]];
+          const expression = cfnString(value).replace(/\$\{[^}]+\}/g, (token) => {
+            if (!(token in resolved)) throw new Error(`${key}: ${name} uses ${token}, which is not resolved here`);
+            return resolved[token] as string;
+          });
+          return [name, expression];
         }),
       );
       expect(environment.EVENT_BUS_NAME).toBe(resources.ApprovalEventBus.Properties.Name);
@@ -317,6 +347,21 @@ describe('approvals table', () => {
     expect(p.BillingMode).toBe('PAY_PER_REQUEST');
     expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
+
+  it('projects keys only into both indexes: no index holds a copy of the source reference (task token)', () => {
+    const projections = resources.ApprovalsTable.Properties.GlobalSecondaryIndexes.map((g: Dict) => [
+      g.IndexName,
+      g.Projection,
+    ]);
+    expect(projections).toEqual([
+      ['OpenByCreatedAt', { ProjectionType: 'KEYS_ONLY' }],
+      ['ByWorkflow', { ProjectionType: 'KEYS_ONLY' }],
+    ]);
+    for (const [name, projection] of projections) {
+      expect(projection.ProjectionType, name).not.toBe('ALL');
+      expect(asList(projection.NonKeyAttributes), name).not.toContain('sourceRef');
+    }
+  });
 });
 
 describe('EventBridge rules', () => {
@@ -348,7 +393,7 @@ describe('EventBridge rules', () => {
     },
     {
       name: 'greenlight-dev-approval-decision',
-      bus: CUSTOM_BUS,
+      bus: DECISION_BUS,
       pattern: { 'detail-type': ['Approval Decision'] },
       target: fnArn('decisionEvents'),
     },
@@ -428,12 +473,12 @@ describe('EventBridge rules', () => {
     `\${${id}.Arn}`,
   ];
 
-  it('creates the custom bus greenlight-<stage>', () => {
+  it('creates the request bus greenlight-<stage> and the decisions bus greenlight-<stage>-decisions', () => {
     expect(resources.ApprovalEventBus).toEqual({
       Type: 'AWS::Events::EventBus',
       Properties: { Name: 'greenlight-dev' },
     });
-    expect(ofType('AWS::Events::EventBus').map(([id]) => id)).toEqual(['ApprovalEventBus']);
+    expect(ofType('AWS::Events::EventBus').map(([id]) => id)).toEqual(['ApprovalEventBus', 'DecisionEventBus']);
   });
 
   it('are exactly the three capture rules, the decision rule, the notify rule, the three lifecycle rules and the lifecycle schedule, each on its bus with its exact pattern or schedule', () => {
@@ -482,7 +527,7 @@ describe('EventBridge rules', () => {
   it('are the same pattern rules the local stack routes with (infra/local/eventRules.ts)', () => {
     const local = loadEventRules(join(root, 'serverless.yml')).map((r) => ({
       name: r.ruleName?.replace('greenlight-local-', 'greenlight-dev-'),
-      bus: r.bus === 'custom' ? CUSTOM_BUS : undefined,
+      bus: { custom: CUSTOM_BUS, decisions: DECISION_BUS, default: undefined }[r.bus],
       pattern: r.pattern,
       target: fnArn(r.functionName as FunctionKey),
     }));
@@ -498,11 +543,46 @@ describe('EventBridge rules', () => {
   });
 });
 
+describe('the decisions bus', () => {
+  const policies = () => ofType('AWS::Events::EventBusPolicy').map(([id, resource]) => ({ id, ...resource }));
+
+  it('is its own bus: no rule on the request bus routes an Approval Decision', () => {
+    const onRequestBus = ofType('AWS::Events::Rule')
+      .map(([, rule]) => rule.Properties)
+      .filter((rule) => cfnString(rule.EventBusName ?? 'default') === CUSTOM_BUS);
+    expect(onRequestBus.some((rule) => JSON.stringify(rule.EventPattern).includes('Approval Decision'))).toBe(false);
+    expect(resources.DecisionEventBus).toMatchObject({
+      Type: 'AWS::Events::EventBus',
+      Properties: { Name: 'greenlight-dev-decisions' },
+    });
+  });
+
+  it('denies PutEvents to everyone but the senders named at deploy time (none by default)', () => {
+    const deny = policies().find((policy) => policy.Properties.Statement.Effect === 'Deny');
+    expect(deny?.Properties).toMatchObject({
+      EventBusName: { Ref: 'DecisionEventBus' },
+      Statement: {
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::GetAtt': ['DecisionEventBus', 'Arn'] },
+        // Packaged without GREENLIGHT_DECISION_SENDERS: no ARN is excepted, so every principal is denied.
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::Split': [',', ''] } } },
+      },
+    });
+    const allow = policies().find((policy) => policy.Properties.Statement.Effect === 'Allow');
+    expect(allow?.Condition).toBe('HasDecisionSenders');
+    expect(template.Conditions.HasDecisionSenders).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  });
+});
+
 describe('HTTP API', () => {
   const expectedRoutes = [
     ['GET /v1/approvals', 'restApi'],
     ['GET /v1/approvals/{id}', 'restApi'],
     ['POST /v1/approvals/{id}/decision', 'restApi'],
+    ['GET /v1/iam/approvals', 'iamApi'],
+    ['GET /v1/iam/approvals/{id}', 'iamApi'],
+    ['POST /v1/iam/approvals/{id}/decision', 'iamApi'],
     ['GET /review/{id}', 'reviewPages'],
     ['POST /review/{id}', 'reviewPages'],
     ['POST /slack/interactions', 'slackInteractions'],
@@ -516,7 +596,7 @@ describe('HTTP API', () => {
     expect(ofType('AWS::ApiGateway::RestApi')).toEqual([]);
   });
 
-  it('has exactly the six routes, each integrated with its function through a Lambda proxy, payload 2.0', () => {
+  it('has exactly the nine routes, each integrated with its function through a Lambda proxy, payload 2.0', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => {
       const target = cfnString(route.Properties.Target);
       expect(route.Properties.ApiId, route.Properties.RouteKey).toEqual({ Ref: 'HttpApi' });
@@ -534,17 +614,32 @@ describe('HTTP API', () => {
     expect(sorted(routes.map((r) => r.join(' → ')))).toEqual(sorted(expectedRoutes.map((r) => r.join(' → '))));
   });
 
-  it('lets API Gateway invoke restApi, reviewPages and slackInteractions from this API only', () => {
+  it('lets API Gateway invoke restApi, iamApi, reviewPages and slackInteractions from this API only', () => {
     const permissions = ofType('AWS::Lambda::Permission')
       .map(([, p]) => p.Properties)
       .filter((p) => p.Principal === 'apigateway.amazonaws.com');
     expect(sorted(permissions.map((p) => cfnString(p.FunctionName)))).toEqual(
-      sorted([fnArn('restApi'), fnArn('reviewPages'), fnArn('slackInteractions')]),
+      sorted([fnArn('restApi'), fnArn('iamApi'), fnArn('reviewPages'), fnArn('slackInteractions')]),
     );
     for (const p of permissions) {
       expect(p.Action).toBe('lambda:InvokeFunction');
       expect(cfnString(p.SourceArn)).toBe(arnOf('execute-api', '${HttpApi}/*'));
     }
+  });
+
+  it('authorises the /v1/iam routes with IAM (SigV4, AWS_IAM) and no others: those have their own signatures', () => {
+    const authorization = Object.fromEntries(
+      ofType('AWS::ApiGatewayV2::Route').map(([, route]) => [
+        route.Properties.RouteKey,
+        route.Properties.AuthorizationType ?? 'NONE',
+      ]),
+    );
+    expect(authorization).toEqual(
+      Object.fromEntries(
+        expectedRoutes.map(([routeKey]) => [routeKey, routeKey?.includes(' /v1/iam/') ? 'AWS_IAM' : 'NONE']),
+      ),
+    );
+    expect(ofType('AWS::ApiGatewayV2::Authorizer')).toEqual([]);
   });
 });
 
@@ -576,77 +671,236 @@ describe('failed asynchronous invocations (capture, decisionEvents, notify, life
   });
 });
 
-describe('IAM', () => {
-  /** Every action the role may have, and exactly the resources each one is scoped to. */
-  const SCOPES: Record<string, string[]> = {
-    'logs:CreateLogGroup': [arnOf('logs', 'log-group:/aws/lambda/greenlight-dev*:*')],
-    'logs:CreateLogStream': [arnOf('logs', 'log-group:/aws/lambda/greenlight-dev*:*')],
-    'logs:TagResource': [arnOf('logs', 'log-group:/aws/lambda/greenlight-dev*:*')],
-    'logs:PutLogEvents': [arnOf('logs', 'log-group:/aws/lambda/greenlight-dev*:*:*')],
-    'dynamodb:PutItem': TABLE_ARNS,
-    'dynamodb:GetItem': TABLE_ARNS,
-    'dynamodb:UpdateItem': TABLE_ARNS,
-    'dynamodb:Query': TABLE_ARNS,
-    'ssm:GetAutomationExecution': [arnOf('ssm', 'automation-execution/*')],
-    'ssm:SendAutomationSignal': [arnOf('ssm', 'automation-execution/*')],
-    'ssm:GetParameter': [arnOf('ssm', 'parameter/greenlight/dev/*')],
-    'states:SendTaskSuccess': [arnOf('states', 'stateMachine:*')],
-    'states:SendTaskFailure': [arnOf('states', 'stateMachine:*')],
-    'states:DescribeExecution': [arnOf('states', 'execution:*')],
-    'imagebuilder:SendWorkflowStepAction': [arnOf('imagebuilder', 'image/*')],
-    'imagebuilder:GetWorkflowStepExecution': [arnOf('imagebuilder', 'workflow-step-execution/*')],
-    'events:PutEvents': [BUS_ARN],
-    'ses:SendEmail': [arnOf('ses', 'identity/*')],
-    'sqs:SendMessage': Object.values(DEAD_LETTER_QUEUES).map((queue) => `\${${queue}.Arn}`),
+describe('IAM: one role per function, each allowed only the calls that function makes', () => {
+  const LOG_GROUPS: Record<FunctionKey, string> = {
+    capture: 'CaptureLogGroup',
+    restApi: 'RestApiLogGroup',
+    iamApi: 'IamApiLogGroup',
+    reviewPages: 'ReviewPagesLogGroup',
+    decisionEvents: 'DecisionEventsLogGroup',
+    slackInteractions: 'SlackInteractionsLogGroup',
+    notify: 'NotifyLogGroup',
+    lifecycle: 'LifecycleLogGroup',
   };
-  const ALLOWED_ACTIONS = new Set(Object.keys(SCOPES));
-
-  const allowStatements = (): Dict[] => {
-    const documents = [
-      ...ofType('AWS::IAM::Role').flatMap(([, r]) => asList(r.Properties.Policies).map((p: Dict) => p.PolicyDocument)),
-      ...ofType('AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument),
-      ...ofType('AWS::IAM::ManagedPolicy').map(([, p]) => p.Properties.PolicyDocument),
-    ];
-    return documents.flatMap((d) => asList<Dict>(d.Statement)).filter((s) => s.Effect === 'Allow');
+  const logs = (key: FunctionKey) => ({
+    'logs:CreateLogStream': [`\${${LOG_GROUPS[key]}.Arn}`],
+    'logs:PutLogEvents': [`\${${LOG_GROUPS[key]}.Arn}`],
+  });
+  const deadLetters = (key: keyof typeof DEAD_LETTER_QUEUES) => ({
+    'sqs:SendMessage': [`\${${DEAD_LETTER_QUEUES[key]}.Arn}`],
+  });
+  const TABLE = '${ApprovalsTable.Arn}';
+  const OPEN_INDEX = '${ApprovalsTable.Arn}/index/OpenByCreatedAt';
+  const WORKFLOW_INDEX = '${ApprovalsTable.Arn}/index/ByWorkflow';
+  const STATE_MACHINES = arnOf('states', 'stateMachine:*');
+  const EXECUTIONS = arnOf('states', 'execution:*');
+  const IMAGES = arnOf('imagebuilder', 'image/*');
+  const STEP_EXECUTIONS = arnOf('imagebuilder', 'workflow-step-execution/*');
+  const AUTOMATIONS = arnOf('ssm', 'automation-execution/*');
+  const parameter = (name: string) => arnOf('ssm', `parameter/greenlight/dev/${name}`);
+  /** The answers of the decide use case (approve or reject, on every source). */
+  const RESUME = {
+    'states:SendTaskSuccess': [STATE_MACHINES],
+    'states:SendTaskFailure': [STATE_MACHINES],
+    'imagebuilder:SendWorkflowStepAction': [IMAGES, STEP_EXECUTIONS],
+    'ssm:SendAutomationSignal': [AUTOMATIONS],
   };
+  const RESUME_ACTIONS = Object.keys(RESUME);
+  const DECIDE_TABLE = { 'dynamodb:GetItem': [TABLE], 'dynamodb:PutItem': [TABLE] };
+  const PUBLISH = { 'events:PutEvents': [BUS_ARN] };
 
-  it('allows only named actions from the allow-list, never a wildcard action', () => {
-    const statements = allowStatements();
-    expect(statements.length).toBeGreaterThan(0);
-    for (const statement of statements) {
-      expect(statement.NotAction).toBeUndefined();
+  /** Per function: every action its role may do, and exactly the resources of each. */
+  const GRANTS: Record<FunctionKey, Record<string, string[]>> = {
+    capture: {
+      ...logs('capture'),
+      ...DECIDE_TABLE,
+      'ssm:GetAutomationExecution': [AUTOMATIONS],
+      ...PUBLISH,
+      // Refusals only: a failure, a STOP, a Reject.
+      'states:SendTaskFailure': [STATE_MACHINES],
+      'imagebuilder:SendWorkflowStepAction': [IMAGES, STEP_EXECUTIONS],
+      'ssm:SendAutomationSignal': [AUTOMATIONS],
+      ...deadLetters('capture'),
+    },
+    restApi: {
+      ...logs('restApi'),
+      ...DECIDE_TABLE,
+      'dynamodb:BatchGetItem': [TABLE],
+      'dynamodb:Query': [OPEN_INDEX],
+      ...PUBLISH,
+      ...RESUME,
+      'ssm:GetParameter': [parameter('clients/*')],
+    },
+    iamApi: {
+      ...logs('iamApi'),
+      ...DECIDE_TABLE,
+      'dynamodb:BatchGetItem': [TABLE],
+      'dynamodb:Query': [OPEN_INDEX],
+      ...PUBLISH,
+      ...RESUME,
+    },
+    reviewPages: {
+      ...logs('reviewPages'),
+      ...DECIDE_TABLE,
+      ...PUBLISH,
+      ...RESUME,
+      'ssm:GetParameter': [parameter('review-link-keys')],
+    },
+    decisionEvents: {
+      ...logs('decisionEvents'),
+      ...DECIDE_TABLE,
+      ...PUBLISH,
+      ...RESUME,
+      ...deadLetters('decisionEvents'),
+    },
+    slackInteractions: {
+      ...logs('slackInteractions'),
+      ...DECIDE_TABLE,
+      ...PUBLISH,
+      ...RESUME,
+      'ssm:GetParameter': [parameter('slack-signing-secret'), parameter('slack-bot-token')],
+    },
+    notify: {
+      ...logs('notify'),
+      ...DECIDE_TABLE,
+      'ses:SendEmail': [arnOf('ses', 'identity/*')],
+      'ssm:GetParameter': [parameter('slack-bot-token'), parameter('review-link-keys')],
+      ...deadLetters('notify'),
+    },
+    lifecycle: {
+      ...logs('lifecycle'),
+      ...DECIDE_TABLE,
+      'dynamodb:BatchGetItem': [TABLE],
+      'dynamodb:Query': [OPEN_INDEX, WORKFLOW_INDEX],
+      ...PUBLISH,
+      ...RESUME,
+      'states:DescribeExecution': [EXECUTIONS],
+      'imagebuilder:GetWorkflowStepExecution': [STEP_EXECUTIONS],
+      'ssm:GetAutomationExecution': [AUTOMATIONS],
+      ...deadLetters('lifecycle'),
+    },
+  };
+  const HTTP_FACING: FunctionKey[] = ['restApi', 'iamApi', 'reviewPages', 'slackInteractions'];
+
+  const allStatements = (): Dict[] => [
+    ...ofType('AWS::IAM::Role').flatMap(([id]) => statementsOf(id)),
+    ...ofType('AWS::IAM::Policy').flatMap(([, p]) => asList<Dict>(p.Properties.PolicyDocument.Statement)),
+    ...ofType('AWS::IAM::ManagedPolicy').flatMap(([, p]) => asList<Dict>(p.Properties.PolicyDocument.Statement)),
+  ];
+  /** The role the function actually runs as (whatever it is named). */
+  const roleOf = (key: FunctionKey): string => {
+    const role = resources[FUNCTIONS[key]].Properties.Role;
+    return Array.isArray(role?.['Fn::GetAtt']) ? role['Fn::GetAtt'][0] : String(role);
+  };
+  /** action → sorted resources, over every Allow statement of the role the function runs as. */
+  const grantsOf = (key: FunctionKey): Record<string, string[]> => {
+    const grants: Record<string, string[]> = {};
+    for (const statement of statementsOf(roleOf(key)).filter((s) => s.Effect === 'Allow')) {
       for (const action of asList<string>(statement.Action)) {
-        expect(action).not.toContain('*');
-        expect(ALLOWED_ACTIONS.has(action), `action ${action} is not in the allow-list`).toBe(true);
+        grants[action] = sorted([...(grants[action] ?? []), ...asList(statement.Resource).map(cfnString)]);
       }
     }
+    return grants;
+  };
+  const actionsOf = (key: FunctionKey) => Object.keys(grantsOf(key));
+
+  it('gives each function its own role, named greenlight-<stage>-<region>-<function>, and no role besides', () => {
+    for (const key of FUNCTION_KEYS) {
+      expect(resources[FUNCTIONS[key]].Properties.Role, key).toEqual({ 'Fn::GetAtt': [ROLES[key], 'Arn'] });
+      expect(resources[ROLES[key]].Properties.RoleName, key).toEqual({
+        'Fn::Sub': `greenlight-dev-\${AWS::Region}-${key}`,
+      });
+    }
+    expect(sorted(ofType('AWS::IAM::Role').map(([id]) => id))).toEqual(sorted(Object.values(ROLES)));
+    expect(ofType('AWS::IAM::Policy')).toEqual([]);
+    expect(ofType('AWS::IAM::ManagedPolicy')).toEqual([]);
+    expect(resources.IamRoleLambdaExecution).toBeUndefined();
   });
 
-  it('grants every action on the allow-list (the functions call each of them)', () => {
-    const granted = new Set(allowStatements().flatMap((s) => asList<string>(s.Action)));
-    expect(sorted([...granted])).toEqual(sorted([...ALLOWED_ACTIONS]));
-  });
-
-  it('names the resources of every statement, never Resource "*"', () => {
-    for (const statement of allowStatements()) {
-      expect(statement.NotResource).toBeUndefined();
-      const resourcesOf = asList<unknown>(statement.Resource);
-      expect(resourcesOf.length).toBeGreaterThan(0);
-      expect(resourcesOf).not.toContain('*');
-      for (const resource of resourcesOf) expect(cfnString(resource)).not.toBe('*');
+  it('lets only Lambda assume each role, and attaches no managed policy', () => {
+    for (const key of FUNCTION_KEYS) {
+      const role = resources[roleOf(key)].Properties;
+      expect(role.AssumeRolePolicyDocument.Statement, key).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]);
+      expect(role.ManagedPolicyArns, key).toBeUndefined();
     }
   });
 
-  it('scopes each action to exactly its resources', () => {
-    const resourcesOf = (action: string) =>
-      allowStatements()
-        .filter((s) => asList(s.Action).includes(action))
-        .flatMap((s) => asList(s.Resource).map(cfnString));
-    // One comparison over all actions, so a failure shows every missing or mis-scoped action at once.
-    const actual = Object.fromEntries(Object.keys(SCOPES).map((action) => [action, sorted(resourcesOf(action))]));
-    expect(actual).toEqual(
-      Object.fromEntries(Object.entries(SCOPES).map(([action, scope]) => [action, sorted(scope)])),
+  it('grants each role exactly the actions in the table, each on exactly its resources', () => {
+    // One comparison over all functions, so a failure shows every missing, extra or mis-scoped grant at once.
+    const actual = Object.fromEntries(FUNCTION_KEYS.map((key) => [key, grantsOf(key)]));
+    const expected = Object.fromEntries(
+      FUNCTION_KEYS.map((key) => [
+        key,
+        Object.fromEntries(Object.entries(GRANTS[key]).map(([action, scope]) => [action, sorted(scope)])),
+      ]),
     );
+    expect(actual).toEqual(expected);
+  });
+
+  it('names every action and every resource: no wildcard action, no Resource "*", no NotAction / NotResource', () => {
+    const statements = allStatements();
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(statement.Effect).toBe('Allow');
+      expect(statement.NotAction).toBeUndefined();
+      expect(statement.NotResource).toBeUndefined();
+      for (const action of asList<string>(statement.Action)) expect(action).not.toContain('*');
+      const scope = asList<unknown>(statement.Resource);
+      expect(scope.length).toBeGreaterThan(0);
+      for (const resource of scope) expect(cfnString(resource)).not.toBe('*');
+    }
+  });
+
+  it('gives the HTTP-facing roles (restApi, iamApi, reviewPages, slackInteractions) no ses: action and only the resume calls of the decide use case', () => {
+    for (const key of HTTP_FACING) {
+      const actions = actionsOf(key);
+      expect(
+        actions.filter((action) => action.startsWith('ses:')),
+        key,
+      ).toEqual([]);
+      // Calls on the waiting sources: the four answers, nothing else (no probes, no GetAutomationExecution).
+      const sourceCalls = actions.filter((action) => /^(states|imagebuilder|ssm):/.test(action));
+      expect(sorted(sourceCalls.filter((action) => action !== 'ssm:GetParameter')), key).toEqual(
+        sorted(RESUME_ACTIONS),
+      );
+    }
+  });
+
+  it('gives notify no resume call, and capture only the refusals (never SendTaskSuccess)', () => {
+    expect(actionsOf('notify').filter((action) => RESUME_ACTIONS.includes(action))).toEqual([]);
+    expect(actionsOf('capture')).not.toContain('states:SendTaskSuccess');
+  });
+
+  it('lets ses:SendEmail send only from the configured sender (ses:FromAddress)', () => {
+    const sending = allStatements().filter((s) => asList(s.Action).includes('ses:SendEmail'));
+    expect(sending).toHaveLength(1);
+    for (const statement of sending) {
+      expect(asList(statement.Action)).toEqual(['ses:SendEmail']);
+      expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'approvals@example.com' } });
+      expect(statement.Condition.StringEquals['ses:FromAddress']).toBe(
+        resources.NotifyLambdaFunction.Properties.Environment.Variables.EMAIL_FROM_ADDRESS,
+      );
+    }
+  });
+
+  it('grants imagebuilder:SendWorkflowStepAction on both resource types it requires (image and workflowStepExecution)', () => {
+    const answering = allStatements().filter((s) => asList(s.Action).includes('imagebuilder:SendWorkflowStepAction'));
+    expect(answering.length).toBeGreaterThan(0);
+    for (const statement of answering) {
+      expect(sorted(asList(statement.Resource).map(cfnString))).toEqual(sorted([IMAGES, STEP_EXECUTIONS]));
+    }
+    const probing = allStatements().filter((s) => asList(s.Action).includes('imagebuilder:GetWorkflowStepExecution'));
+    expect(probing.map((s) => asList(s.Resource).map(cfnString))).toEqual([[STEP_EXECUTIONS]]);
+  });
+
+  it("lets each role write logs to its own function's log group only", () => {
+    for (const key of FUNCTION_KEYS) {
+      const grants = grantsOf(key);
+      expect(grants['logs:PutLogEvents'], key).toEqual([`\${${LOG_GROUPS[key]}.Arn}`]);
+      expect(resources[LOG_GROUPS[key]].Properties.LogGroupName, key).toBe(`/aws/lambda/greenlight-dev-${key}`);
+    }
   });
 });
 

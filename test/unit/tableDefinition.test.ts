@@ -55,7 +55,7 @@ describe('infra/table.yml', () => {
             { AttributeName: 'openStatus', KeyType: 'HASH' },
             { AttributeName: 'openSince', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
         {
           IndexName: 'ByWorkflow',
@@ -63,7 +63,7 @@ describe('infra/table.yml', () => {
             { AttributeName: 'workflowKey', KeyType: 'HASH' },
             { AttributeName: 'createdAt', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },

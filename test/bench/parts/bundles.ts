@@ -130,7 +130,7 @@ const CLIENT_PROBES: Record<string, { imports: string; client: string; call: str
   '@aws-sdk/client-ssm': {
     imports: "import { SSMClient, GetParameterCommand } from '@aws-sdk/client-ssm';",
     client: 'const ssm = new SSMClient({});',
-    call: 'ssm.send(new GetParameterCommand({ Name: process.env.REST_SIGNING_SECRET_PARAMETER, WithDecryption: true }))',
+    call: "ssm.send(new GetParameterCommand({ Name: process.env.REST_CLIENT_SECRETS_PREFIX + 'release-bot', WithDecryption: true }))",
   },
   '@aws-sdk/client-eventbridge': {
     imports: "import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';",
@@ -326,7 +326,7 @@ const EVENT_MAKERS: Record<string, EventMaker> = {
     const { approvalId } = await bench.harness.openWaiting('stepfunctions');
     const path = `/v1/approvals/${approvalId}/decision`;
     const body = JSON.stringify({ decision: 'approve', approver: 'email:alice@example.com' });
-    const signature = signRestRequest(bench.stack.restSigningSecret, {
+    const signature = signRestRequest(bench.stack.restClient(), {
       method: 'POST',
       pathWithQuery: path,
       body,

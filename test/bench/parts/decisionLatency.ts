@@ -8,7 +8,7 @@
  * shares one Node process, so with more in flight latency is mostly queueing), throughput with 8 in flight.
  */
 import { performance } from 'node:perf_hooks';
-import { signRestRequest } from '../../../shared/channels/restSignature';
+import { type RestClientCredentials, signRestRequest } from '../../../shared/channels/restSignature';
 import { createBareDecisionHandler } from '../bare/bareFunctions';
 import { startBareApi } from '../lib/bareApi';
 import { type BenchStack, startBenchStack } from '../lib/benchStack';
@@ -40,10 +40,15 @@ async function openApprovals(bench: BenchStack, count: number): Promise<string[]
 }
 
 /** One decision request, built the same way for both paths (the bare function ignores the signature). */
-async function decide(baseUrl: string, secret: string, approvalId: string, statuses: Record<string, number>) {
+async function decide(
+  baseUrl: string,
+  client: RestClientCredentials,
+  approvalId: string,
+  statuses: Record<string, number>,
+) {
   const path = `/v1/approvals/${approvalId}/decision`;
   const body = JSON.stringify({ decision: 'approve', approver: 'email:alice@example.com' });
-  const signature = signRestRequest(secret, {
+  const signature = signRestRequest(client, {
     method: 'POST',
     pathWithQuery: path,
     body,
@@ -71,11 +76,11 @@ class Comparison {
   async run(path: 'full' | 'bare', approvalIds: string[], record = true): Promise<void> {
     const stats = path === 'full' ? this.full : this.bare;
     const url = path === 'full' ? this.bench.stack.httpUrl : this.bareUrl;
-    const secret = this.bench.stack.restSigningSecret;
+    const client = this.bench.stack.restClient();
     const statuses: Record<string, number> = record ? stats.statuses : {};
     const callsBefore = this.bench.stack.standins.calls.length;
     const run = await runConcurrently(
-      approvalIds.map((id) => () => decide(url, secret, id, statuses)),
+      approvalIds.map((id) => () => decide(url, client, id, statuses)),
       this.concurrency,
     );
     if (!record) return;

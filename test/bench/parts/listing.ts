@@ -57,7 +57,7 @@ export async function listing(): Promise<PartResult> {
   if (!proxy) throw new Error('the counting proxy did not start');
   const bare = await startBareApi([{ method: 'GET', path: '/v1/approvals', handler: createBareListHandler() }]);
   const { stack } = bench;
-  const secret = stack.restSigningSecret;
+  const client = stack.restClient();
   const samples: Record<string, { rest: PageSample[]; bare: PageSample[] }> = {};
   let seedSeconds = 0;
   try {
@@ -73,7 +73,7 @@ export async function listing(): Promise<PartResult> {
 
     const page = async (baseUrl: string, limit: number, cursor: string | undefined, phase: string) => {
       const path = `/v1/approvals?status=pending&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const signature = signRestRequest(secret, {
+      const signature = signRestRequest(client, {
         method: 'GET',
         pathWithQuery: path,
         body: '',

@@ -202,6 +202,16 @@ describe('notificationRouting', () => {
     });
     expect(routing.emailRecipients).toEqual(['carol@example.com']);
   });
+
+  it('does not invite the requester to approve their own request', () => {
+    const routing = notificationRouting(policy, {
+      source: 'ssm',
+      workflowRef: 'x',
+      approvers: ['person:alice', 'person:bob'],
+      requestedBy: 'slack:U024BE7LH',
+    });
+    expect(routing.emailRecipients).toEqual(['bob@example.com']);
+  });
 });
 
 describe('canonicalVoter', () => {

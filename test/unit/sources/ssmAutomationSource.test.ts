@@ -56,8 +56,30 @@ describe('SSM Automation source', () => {
   });
 
   it("leaves Greenlight's own role out of the approvers (runbooks list it so that it may signal)", async () => {
-    const own = ssmAutomationSource(ssm, { ownRoleArn: 'arn:aws:iam::111122223333:role/greenlight-resume' });
+    const own = ssmAutomationSource(ssm, { ownRoleArns: ['arn:aws:iam::111122223333:role/greenlight-resume'] });
     const result = await own.capture(sampleEvent('ssm/automation-step-waiting'));
+    expect(result.kind === 'waiting' && result.item.approvers).toEqual(['iam:arn:aws:iam::111122223333:user/alice']);
+  });
+
+  it("leaves every one of Greenlight's roles out of the approvers (one per function that answers SSM waits)", async () => {
+    // Prepare: the runbook lists two of Greenlight's roles beside a person
+    const roles = [
+      'arn:aws:iam::111122223333:role/greenlight-prod-us-east-1-capture',
+      'arn:aws:iam::111122223333:role/greenlight-prod-us-east-1-restApi',
+      'arn:aws:iam::111122223333:role/greenlight-prod-us-east-1-lifecycle',
+    ];
+    const response = waitingAutomation();
+    response.AutomationExecution.StepExecutions[1].Inputs.Approvers = JSON.stringify([
+      roles[0],
+      'arn:aws:iam::111122223333:user/alice',
+      roles[2],
+    ]);
+    ssmMock.on(GetAutomationExecutionCommand).resolves(response);
+    // Act
+    const result = await ssmAutomationSource(ssm, { ownRoleArns: roles }).capture(
+      sampleEvent('ssm/automation-step-waiting'),
+    );
+    // Assess
     expect(result.kind === 'waiting' && result.item.approvers).toEqual(['iam:arn:aws:iam::111122223333:user/alice']);
   });
 

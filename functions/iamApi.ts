@@ -1,0 +1,78 @@
+/**
+ * The IAM-authenticated API (`/v1/iam`, see shared/channels/rest/openapi.yaml): the same reads and decisions as the
+ * signed REST API, for people who call with their own AWS credentials (SigV4, e.g. `npx greenlight approve <id>`).
+ * API Gateway checks the signature (routes with `authorizer: { type: aws_iam }`); the approver is the caller it proved,
+ * `iam:<requestContext.authorizer.iam.userArn>`, never a value from the body: a body naming an `approver` is refused.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpRouterHandler from '@middy/http-router';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { decideApproval } from '../shared/app/decideApproval';
+import { approvalIdOf, getApproval, idempotencyKeyOf, listApprovals } from '../shared/runtime/approvalReads';
+import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
+import { RouteNotFoundError } from '../shared/runtime/errors';
+import { jsonErrorResponses } from '../shared/runtime/httpErrorMiddlewares';
+import { parseJsonBody } from '../shared/runtime/httpRequest';
+import { decisionResponse } from '../shared/runtime/httpResponses';
+import { logger } from '../shared/runtime/logger';
+import { iamCallerOf, requireIamCaller } from '../shared/runtime/requireIamCaller';
+
+const dependencies = createDecisionDependencies();
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const decisionBody = z
+  .object({
+    decision: z.enum(['approve', 'reject']),
+    comment: z.string().trim().max(1000).optional(),
+    approver: z
+      .never({ error: 'the approver is the IAM caller who signed the request; leave it out of the body' })
+      .optional(),
+  })
+  .strict();
+
+const routes = [
+  {
+    method: 'GET' as const,
+    path: '/v1/iam/approvals',
+    handler: (event: APIGatewayProxyEventV2) => listApprovals(dependencies.store, event),
+  },
+  {
+    method: 'GET' as const,
+    path: '/v1/iam/approvals/{id}',
+    handler: (event: APIGatewayProxyEventV2) => getApproval(dependencies.store, event),
+  },
+  {
+    method: 'POST' as const,
+    path: '/v1/iam/approvals/{id}/decision',
+    handler: async (event: APIGatewayProxyEventV2) => {
+      const body = parseJsonBody(event, decisionBody);
+      const approvalId = approvalIdOf(event);
+      const { approval } = await decideApproval(dependencies, {
+        approvalId,
+        channel: 'iam',
+        decision: body.decision,
+        approver: iamCallerOf(event),
+        ...(body.comment ? { comment: body.comment } : {}),
+        ...idempotencyKeyOf(event),
+      });
+      return decisionResponse(approval);
+    },
+  },
+];
+
+export const handler = middy<APIGatewayProxyEventV2>()
+  .use(injectLambdaContext(logger))
+  .use(httpHeaderNormalizer())
+  .use(jsonErrorResponses(logger))
+  .use(requireIamCaller({ maxBodyBytes: MAX_BODY_BYTES }))
+  .handler(
+    httpRouterHandler({
+      routes,
+      notFoundResponse: ({ method, path }) => {
+        throw new RouteNotFoundError(method, path);
+      },
+    }),
+  );

@@ -1,0 +1,63 @@
+/**
+ * The read side of the HTTP APIs — list open approvals, read one — and the request parts every decision route shares
+ * (approval id, Idempotency-Key), for the signed REST API and the IAM-authorised API alike. Answers are the public
+ * view only (toPublicApproval), as shared/channels/rest/openapi.yaml documents.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { APPROVAL_ID_PATTERN, toPublicApproval } from '../domain/approval';
+import { ApprovalNotFoundError } from '../domain/errors';
+import type { ApprovalStore } from '../store/approvalStore';
+import { parseWith } from './httpRequest';
+import { jsonResponse } from './httpResponses';
+
+export const listQuery = z
+  .object({
+    status: z.enum(['pending', 'resuming']).default('pending'),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().min(1).max(2048).optional(),
+  })
+  .strict();
+
+const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+/** A malformed id cannot name an approval: answered like an unknown one. */
+export function approvalIdOf(event: APIGatewayProxyEventV2): string {
+  const id = event.pathParameters?.id ?? '';
+  if (!APPROVAL_ID_PATTERN.test(id)) throw new ApprovalNotFoundError(id.slice(0, 64));
+  return id;
+}
+
+/** The validated `Idempotency-Key` header, if sent. */
+export function idempotencyKeyOf(event: APIGatewayProxyEventV2): { idempotencyKey?: string } {
+  const key = event.headers?.['idempotency-key'];
+  return key === undefined ? {} : { idempotencyKey: parseWith(idempotencyKey, key, ['Idempotency-Key']) };
+}
+
+/** `GET …/approvals?status=&limit=&cursor=`: one page of open approvals. */
+export async function listApprovals(
+  store: Pick<ApprovalStore, 'listOpen'>,
+  event: APIGatewayProxyEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const query = parseWith(listQuery, event.queryStringParameters ?? {}, ['query']);
+  const page = await store.listOpen(query);
+  return jsonResponse(200, {
+    items: page.items.map(toPublicApproval),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  });
+}
+
+/** `GET …/approvals/{id}`: one approval. */
+export async function getApproval(
+  store: Pick<ApprovalStore, 'get'>,
+  event: APIGatewayProxyEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const id = approvalIdOf(event);
+  const approval = await store.get(id);
+  if (!approval) throw new ApprovalNotFoundError(id);
+  return jsonResponse(200, toPublicApproval(approval));
+}
