@@ -144,7 +144,9 @@ export async function main(
         } while (cursor);
         out(`${items.length} ${status} approval${items.length === 1 ? '' : 's'}`);
         for (const approval of items) {
-          out(`${approval.id}  ${approval.source.padEnd(13)} ${approval.status.padEnd(8)} ${approval.title}`);
+          out(
+            `${approval.id}  ${approval.source.padEnd(13)} ${approval.status.padEnd(8)} ${printable(approval.title)}`,
+          );
         }
         return 0;
       }
@@ -171,4 +173,9 @@ export async function main(
     err(`greenlight: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+}
+
+/** Text from a request as a terminal may show it: control characters (escape sequences, carriage returns) made visible. */
+function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -23,6 +23,8 @@ export interface LifecycleDependencies extends DecideDependencies {
 
 export interface SweepSummary {
   expired: number;
+  /** Heartbeats sent to waiting Step Functions tasks that asked for them. */
+  heartbeats: number;
   cancelled: number;
   finished: number;
   followedUp: number;
@@ -64,7 +66,7 @@ export async function sweepOpenApprovals(
   deps: LifecycleDependencies,
   followUp: (approval: Approval) => Promise<void>,
 ): Promise<SweepSummary> {
-  const summary: SweepSummary = { expired: 0, cancelled: 0, finished: 0, followedUp: 0, unchanged: 0 };
+  const summary: SweepSummary = { expired: 0, heartbeats: 0, cancelled: 0, finished: 0, followedUp: 0, unchanged: 0 };
   const now = deps.clock.now();
   const ageSeconds = (approval: Approval) => (now.getTime() - Date.parse(approval.createdAt)) / 1000;
 
@@ -75,6 +77,13 @@ export async function sweepOpenApprovals(
   for await (const approval of openApprovals(deps, 'pending')) {
     const after = await guarded(deps, approval, async () => {
       if (isPastDeadline(approval, now)) return expireApproval(deps, approval);
+      if (approval.heartbeatSeconds !== undefined) {
+        // Every sweep (5 minutes, at most half the shortest HeartbeatSeconds a request may ask for) keeps the task alive.
+        const state = await deps.probes[approval.source].keepAlive?.(approval);
+        if (state?.kind === 'ended')
+          return cancelApproval(deps, approval, `the workflow no longer waits (${state.status})`);
+        if (state?.kind === 'waiting') summary.heartbeats += 1;
+      }
       if (ageSeconds(approval) >= deps.recheckAfterSeconds) {
         const state = await deps.probes[approval.source].stillWaiting(approval);
         if (state.kind === 'ended') {

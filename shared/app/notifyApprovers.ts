@@ -31,6 +31,8 @@ export interface NotifyDependencies {
   remindAfterSeconds: number;
   /** The least time between two reminders of one approval. */
   reminderIntervalSeconds: number;
+  /** Waits while another notifier holds the deliveries (tests may make it instant). */
+  pause?: (ms: number) => Promise<void>;
 }
 
 export interface NotifyOutcome {
@@ -152,24 +154,57 @@ export async function notifyApprovers(deps: NotifyDependencies, approvalId: stri
   return outcome;
 }
 
-/** Runs `deliver` on the current delivery state and saves what it recorded, re-reading on a concurrent write. */
+/** How long a claim on an approval's deliveries lasts: well beyond one notify invocation (10 s timeout). */
+const CLAIM_SECONDS = 60;
+/** How long (ms) a notifier waits, again and again, for another's claim to end before it gives up (Lambda retries). */
+const CLAIM_WAITS_MS = [50, 100, 200, 400, 800, 1600];
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `deliver` on the current delivery state and saves what it recorded. Before anything is sent, one conditional
+ * write claims the deliveries: of two notifiers at the same moment only one sends, the other waits for its claim to
+ * end and then works from what the first recorded (an update instead of a second post). A claim left by a notifier
+ * that died expires after CLAIM_SECONDS.
+ */
 async function withDeliveryState(
   deps: NotifyDependencies,
   approvalId: string,
   deliver: (state: DeliveryState) => Promise<void>,
 ): Promise<void> {
-  for (let attempt = 1; attempt <= MAX_SAVE_ATTEMPTS; attempt++) {
+  let waits = 0;
+  for (let attempt = 1; ; attempt++) {
     const stored = await deps.deliveries.get(approvalId);
-    const state: DeliveryState = stored
-      ? { ...structuredClone(stored), revision: stored.revision + 1 }
-      : { approvalId, revision: 1, emails: {} };
-    await deliver(state);
-    try {
-      await deps.deliveries.save(state);
-      return;
-    } catch (error) {
-      if (!(error instanceof DeliveryConflictError) || attempt === MAX_SAVE_ATTEMPTS) throw error;
+    const now = deps.clock.now();
+    if (stored?.claimedUntil !== undefined && Date.parse(stored.claimedUntil) > now.getTime()) {
+      const wait = CLAIM_WAITS_MS[waits++];
+      if (wait === undefined) {
+        throw new NotificationUnavailableError('slack', 'another notifier is delivering this approval');
+      }
+      await (deps.pause ?? pause)(wait);
+      continue;
     }
+    const { claimedUntil: _expired, ...current } = stored ?? { approvalId, revision: 0, emails: {} };
+    const claim: DeliveryState = {
+      ...structuredClone(current),
+      revision: current.revision + 1,
+      claimedUntil: new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString(),
+    };
+    try {
+      await deps.deliveries.save(claim);
+    } catch (error) {
+      if (!(error instanceof DeliveryConflictError) || attempt >= MAX_SAVE_ATTEMPTS + CLAIM_WAITS_MS.length)
+        throw error;
+      continue;
+    }
+    const state: DeliveryState = { ...structuredClone(current), revision: claim.revision + 1 };
+    try {
+      await deliver(state);
+    } finally {
+      // What was sent is recorded (and the claim released) even when something unexpected ended the delivery.
+      await deps.deliveries.save(state);
+    }
+    return;
   }
 }
 

@@ -97,6 +97,8 @@ export interface Approval {
   closedReason?: string;
   /** Present on the record of a refused request (status `cancelled`): the wait was answered with this refusal. */
   refusal?: Refusal;
+  /** Step Functions: the Task's HeartbeatSeconds; the schedule sends heartbeats while the approval is pending. */
+  heartbeatSeconds?: number;
   /** Optimistic-concurrency counter: every write is conditional on the version it read. */
   version: number;
 }
@@ -117,6 +119,8 @@ export interface WaitingItem {
   requestedBy?: string;
   /** How long the workflow waits, when the request or the source says so. */
   timeoutSeconds?: number;
+  /** Step Functions: the Task's HeartbeatSeconds; the schedule keeps the task alive while the approval is open. */
+  heartbeatSeconds?: number;
 }
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -159,6 +163,7 @@ export function openApproval(item: WaitingItem, now: Date): Approval {
     requiredApprovals: item.requiredApprovals ?? 1,
     ...(item.requiredRejections === undefined ? {} : { requiredRejections: item.requiredRejections }),
     ...(item.requestedBy === undefined ? {} : { requestedBy: item.requestedBy }),
+    ...(item.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: item.heartbeatSeconds }),
     status: 'pending',
     votes: [],
     history: [{ at: createdAt, status: 'pending', ...(item.requestedBy ? { by: item.requestedBy } : {}) }],

@@ -12,6 +12,8 @@ import { identitySchema } from '../domain/identitySchema';
 export const MAX_REQUEST_BYTES = 32 * 1024;
 export const MAX_CONTEXT_FIELDS = 20;
 export const MAX_CONTEXT_LINKS = 20;
+/** The schedule runs every 5 minutes; a heartbeat interval must leave room for one sweep to be late. */
+export const MIN_HEARTBEAT_SECONDS = 600;
 
 export const contextSchema = z
   .object({
@@ -42,7 +44,14 @@ export const taskTokenSchema = z
 export const approvalRequestSchema = z
   .object({
     taskToken: taskTokenSchema,
-    title: z.string().trim().min(1).max(200).optional(),
+    // One line, shown everywhere (terminals included): no control characters that could repaint what people read.
+    title: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+      .optional(),
     description: z.string().max(4000).optional(),
     approvers: z.array(identitySchema).max(100).optional(),
     requiredApprovals: z.number().int().min(1).max(20).optional(),
@@ -54,6 +63,17 @@ export const approvalRequestSchema = z
       .max(365 * 24 * 60 * 60)
       .optional(),
     context: contextSchema,
+    /**
+     * The Task's `HeartbeatSeconds`: Greenlight's schedule (every 5 minutes) sends SendTaskHeartbeat while the
+     * approval is open, so the state fails fast (States.HeartbeatTimeout) if Greenlight stops. At least twice the
+     * schedule's interval.
+     */
+    heartbeatSeconds: z
+      .number()
+      .int()
+      .min(MIN_HEARTBEAT_SECONDS)
+      .max(365 * 24 * 60 * 60)
+      .optional(),
   })
   .refine(
     (request) =>

@@ -9,7 +9,12 @@ import {
   type ImagebuilderClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-imagebuilder';
-import { DescribeExecutionCommand, ExecutionDoesNotExist, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  SendTaskHeartbeatCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
 import {
   AutomationExecutionNotFoundException,
   GetAutomationExecutionCommand,
@@ -24,7 +29,15 @@ export type WaitingState =
 
 export interface SourceProbe {
   stillWaiting(approval: Approval): Promise<WaitingState>;
+  /**
+   * Tells a source that watches for signs of life (a Step Functions Task with HeartbeatSeconds) that Greenlight still
+   * holds the wait; `ended` when the source says nothing waits any more.
+   */
+  keepAlive?(approval: Approval): Promise<WaitingState>;
 }
+
+/** SendTaskHeartbeat's "this task is gone" errors (API_SendTaskHeartbeat.html): the same as the answer calls'. */
+const TASK_GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 async function probe(ask: () => Promise<WaitingState>, notFound: (error: unknown) => boolean): Promise<WaitingState> {
   try {
@@ -54,6 +67,16 @@ export function createSourceProbes(clients: {
             return status === 'RUNNING' ? { kind: 'waiting' } : { kind: 'ended', status: status ?? 'unknown' };
           },
           (error) => error instanceof ExecutionDoesNotExist,
+        ),
+      keepAlive: (approval) =>
+        probe(
+          async () => {
+            if (approval.sourceRef.kind !== 'stepfunctions')
+              return { kind: 'unknown', reason: 'not a Step Functions approval' };
+            await clients.sfn.send(new SendTaskHeartbeatCommand({ taskToken: approval.sourceRef.taskToken }));
+            return { kind: 'waiting' };
+          },
+          (error) => error instanceof Error && TASK_GONE.has(error.name),
         ),
     },
     imagebuilder: {

@@ -61,6 +61,7 @@ function toWaitingItem(
       ...(request.requiredApprovals === undefined ? {} : { requiredApprovals: request.requiredApprovals }),
       ...(request.requestedBy === undefined ? {} : { requestedBy: request.requestedBy }),
       ...(request.timeoutSeconds === undefined ? {} : { timeoutSeconds: request.timeoutSeconds }),
+      ...(request.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: request.heartbeatSeconds }),
     },
   };
 }

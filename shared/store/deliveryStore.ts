@@ -30,6 +30,11 @@ export interface DeliveryState {
   emails: Record<string, EmailDelivery>;
   /** When approvers were last reminded of this approval. */
   lastRemindedAt?: string;
+  /**
+   * Set by the notifier that is sending right now (one conditional write before any message goes out); the others wait
+   * for it, so two notifiers never post one approval's message twice. Expires on its own if that notifier dies.
+   */
+  claimedUntil?: string;
 }
 
 export interface DeliveryStore {

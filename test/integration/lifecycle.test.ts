@@ -248,3 +248,36 @@ describe('approvals read through the indexes (which project keys only)', () => {
     },
   );
 });
+
+describe('Step Functions heartbeats', () => {
+  it('an approval whose request asks for heartbeatSeconds gets a heartbeat from each sweep, and none once it closed', async () => {
+    // Prepare: a Task with HeartbeatSeconds waits; its request tells Greenlight
+    const execution = stack.standins.stepFunctions.startWaitingExecution({ stateMachineName: 'deploy' });
+    const event = sampleEvent('stepfunctions/approval-requested');
+    event.resources = [execution.executionArn, execution.stateMachineArn];
+    event.detail.taskToken = execution.taskToken;
+    event.detail.heartbeatSeconds = 600;
+    const [delivery] = await stack.publish(event);
+    const approvalId = (delivery?.result as { approvalId?: string } | undefined)?.approvalId ?? '';
+    const heartbeats = () => stack.standins.stepFunctions.describe(execution.executionArn)?.heartbeats;
+    // Act: two sweeps while pending, the decision, then two more sweeps
+    await stack.sweep();
+    await stack.sweep();
+    const whilePending = heartbeats();
+    await harness.decide('rest', approvalId, 'approve', 'email:alice@example.com');
+    await stack.sweep();
+    await stack.sweep();
+    // Assess
+    expect(whilePending).toBe(2);
+    expect((await stack.store.get(approvalId))?.status).toBe('approved');
+    expect(heartbeats()).toBe(2);
+  });
+
+  it('an approval without heartbeatSeconds gets none', async () => {
+    const workflow = await harness.openWaiting('stepfunctions');
+    const approval = await stack.store.get(workflow.approvalId);
+    await stack.sweep();
+    const executionArn = approval?.workflowRef as string;
+    expect(stack.standins.stepFunctions.describe(executionArn)?.heartbeats).toBe(0);
+  });
+});

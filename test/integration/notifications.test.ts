@@ -2,9 +2,10 @@
  * Notifications on the local stack: Slack (Web API stand-in, real @slack/web-api client) and e-mail (SES v2
  * stand-in, real SDK client) follow every approval from capture to its final state.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack';
-import type { SourceKind } from '../../shared/domain/approval';
+import { openApproval, type SourceKind } from '../../shared/domain/approval';
 import { createDocumentClient } from '../../shared/runtime/createDocumentClient';
 import { DynamoDeliveryStore } from '../../shared/store/dynamoDeliveryStore';
 import { type Channel, DecisionHarness } from '../support/decisionHarness';
@@ -284,4 +285,55 @@ describe('Slack and SES failures never lose or block an approval', () => {
     const state = await deliveries.get(workflow.approvalId);
     expect(Object.values(state?.emails ?? {}).map((email) => email.status)).toEqual(['sent', 'sent']);
   }, 30_000);
+});
+
+describe('two notifiers at the same moment', () => {
+  it('post one Slack message and send each e-mail once: the first claims the deliveries, the second waits', async () => {
+    // Prepare: an approval stored without its "Approval Opened" having been handled yet
+    const approval = openApproval(
+      {
+        source: 'stepfunctions',
+        naturalKey: `token-${randomUUID()}`,
+        sourceRef: {
+          kind: 'stepfunctions',
+          taskToken: 'unused',
+          executionArn: 'arn:aws:states:us-east-1:111122223333:execution:x:y',
+        },
+        workflowRef: 'arn:aws:states:us-east-1:111122223333:execution:x:y',
+        title: 'Two notifiers',
+        approvers: ['person:alice', 'person:carol'],
+      },
+      new Date(),
+    );
+    await stack.store.create(approval);
+    const opened = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Approval Opened',
+      source: 'greenlight',
+      account: '111122223333',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [],
+      detail: { approvalId: approval.id },
+    };
+    const postsBefore = stack.slack.callsTo('chat.postMessage').length;
+    // Act
+    const results = await Promise.all([
+      stack.functions.invoke('notify', opened),
+      stack.functions.invoke('notify', opened),
+    ]);
+    // Assess
+    const posts = stack.slack
+      .callsTo('chat.postMessage')
+      .slice(postsBefore)
+      .filter((call) => JSON.stringify(call.args).includes(approval.id));
+    expect(posts).toHaveLength(1);
+    expect(results.map((result) => (result as { slack: string }).slack).sort()).toEqual(['posted', 'up-to-date']);
+    const mails = stack.standins.ses
+      .sentEmails()
+      .filter((email) => (email.text ?? '').includes(`/review/${approval.id}?t=`));
+    expect(mails.map((email) => email.to[0]).sort()).toEqual(['alice@example.com', 'carol@example.com']);
+    expect((await deliveries.get(approval.id))?.claimedUntil).toBeUndefined();
+  });
 });

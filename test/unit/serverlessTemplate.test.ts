@@ -774,6 +774,7 @@ describe('IAM: one role per function, each allowed only the calls that function 
       'dynamodb:Query': [OPEN_INDEX, WORKFLOW_INDEX],
       ...PUBLISH,
       ...RESUME,
+      'states:SendTaskHeartbeat': [STATE_MACHINES],
       'states:DescribeExecution': [EXECUTIONS],
       'imagebuilder:GetWorkflowStepExecution': [STEP_EXECUTIONS],
       'ssm:GetAutomationExecution': [AUTOMATIONS],

@@ -12,7 +12,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
@@ -97,7 +97,9 @@ function oslsPackage(outDir: string): { ok: boolean; seconds: number; output: st
       AWS_ACCESS_KEY_ID: 'AKIAFAKE',
       AWS_SECRET_ACCESS_KEY: 'fake',
       AWS_REGION: 'us-east-1',
-      GREENLIGHT_ESBUILD_WORK_FOLDER: join(WORK, 'esbuild-work'),
+      // serverless-esbuild joins this to the service folder: an absolute path would be re-rooted inside the checkout
+      // (the empty `work/main/test/bench/results/build` tree the bench used to leave behind).
+      GREENLIGHT_ESBUILD_WORK_FOLDER: relative(ROOT, join(WORK, 'esbuild-work')),
     },
   });
   return {

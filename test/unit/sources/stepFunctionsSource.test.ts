@@ -207,6 +207,7 @@ describe('Step Functions source: invalid requests with a token are answerable, n
       (event) => (event.detail.context.links[0].url = 'javascript:alert(1)'),
       'detail.context.links.0.url',
     ],
+    ['a title with a terminal escape sequence', (event) => (event.detail.title = 'ok\r\u001b[2Kfine'), 'detail.title'],
     [
       'an approver with a zero-width space',
       (event) => (event.detail.approvers = ['email:al\u200bice@example.com']),
