@@ -11,7 +11,7 @@ import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { decideApproval } from '../shared/app/decideApproval';
-import { approvalIdOf, getApproval, idempotencyKeyOf, listApprovals } from '../shared/runtime/approvalReads';
+import { approvalIdOf, approvalReadRoutes, idempotencyKeyOf } from '../shared/runtime/approvalReads';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { RouteNotFoundError } from '../shared/runtime/errors';
 import { jsonErrorResponses } from '../shared/runtime/httpErrorMiddlewares';
@@ -34,16 +34,7 @@ const decisionBody = z
   .strict();
 
 const routes = [
-  {
-    method: 'GET' as const,
-    path: '/v1/iam/approvals',
-    handler: (event: APIGatewayProxyEventV2) => listApprovals(dependencies.store, event),
-  },
-  {
-    method: 'GET' as const,
-    path: '/v1/iam/approvals/{id}',
-    handler: (event: APIGatewayProxyEventV2) => getApproval(dependencies.store, event),
-  },
+  ...approvalReadRoutes(dependencies.store, '/v1/iam'),
   {
     method: 'POST' as const,
     path: '/v1/iam/approvals/{id}/decision',

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { decideApproval } from '../shared/app/decideApproval';
 import { identitySchema } from '../shared/domain/identitySchema';
 import { clientDecider, policyClient } from '../shared/domain/restClients';
-import { approvalIdOf, getApproval, idempotencyKeyOf, listApprovals } from '../shared/runtime/approvalReads';
+import { approvalIdOf, approvalReadRoutes, idempotencyKeyOf } from '../shared/runtime/approvalReads';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { RouteNotFoundError } from '../shared/runtime/errors';
 import { jsonErrorResponses } from '../shared/runtime/httpErrorMiddlewares';
@@ -45,16 +45,7 @@ async function clientSecrets(client: string): Promise<readonly string[] | undefi
 }
 
 const routes = [
-  {
-    method: 'GET' as const,
-    path: '/v1/approvals',
-    handler: (event: APIGatewayProxyEventV2) => listApprovals(dependencies.store, event),
-  },
-  {
-    method: 'GET' as const,
-    path: '/v1/approvals/{id}',
-    handler: (event: APIGatewayProxyEventV2) => getApproval(dependencies.store, event),
-  },
+  ...approvalReadRoutes(dependencies.store, '/v1'),
   {
     method: 'POST' as const,
     path: '/v1/approvals/{id}/decision',

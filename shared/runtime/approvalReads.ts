@@ -61,3 +61,19 @@ export async function getApproval(
   if (!approval) throw new ApprovalNotFoundError(id);
   return jsonResponse(200, toPublicApproval(approval));
 }
+
+/** The two read routes under `prefix` (`/v1` signed by a client, `/v1/iam` by AWS): list open approvals, get one. */
+export function approvalReadRoutes(store: Pick<ApprovalStore, 'listOpen' | 'get'>, prefix: string) {
+  return [
+    {
+      method: 'GET' as const,
+      path: `${prefix}/approvals`,
+      handler: (event: APIGatewayProxyEventV2) => listApprovals(store, event),
+    },
+    {
+      method: 'GET' as const,
+      path: `${prefix}/approvals/{id}`,
+      handler: (event: APIGatewayProxyEventV2) => getApproval(store, event),
+    },
+  ];
+}
