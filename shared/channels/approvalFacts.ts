@@ -37,3 +37,16 @@ export function clipText(value: string, max: number): string {
 export function oneLine(value: string): string {
   return value.replace(/\s+/g, ' ').trim();
 }
+
+/** `1 approval`, `2 approvals`. */
+export function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * How many distinct people approved so far: the person each vote resolved to when it was cast (one person's e-mail
+ * and Slack identity count once), or its identity for votes recorded before votes carried the person.
+ */
+export function approvalsSoFar(votes: ReadonlyArray<{ decision: string; approver: string; person?: string }>): number {
+  return new Set(votes.filter((vote) => vote.decision === 'approve').map((vote) => vote.person ?? vote.approver)).size;
+}

@@ -10,7 +10,7 @@
  * They take a {@link PublicApproval} and render named fields only, so a task token cannot reach them (invariant 1).
  */
 import { isPastDeadline, type PublicApproval, type Vote } from '../domain/approval';
-import { formatUtc, sourceLabel } from './approvalFacts';
+import { approvalsSoFar, formatUtc, plural, sourceLabel } from './approvalFacts';
 
 export interface HtmlResponse {
   statusCode: number;
@@ -68,10 +68,6 @@ export function safeHttpUrl(url: string): string | undefined {
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
-
-function plural(count: number, unit: string): string {
-  return `${count} ${unit}${count === 1 ? '' : 's'}`;
-}
 
 /** "2 days 3 hours left", "45 minutes left", "less than a minute left" or "expired". */
 export function timeLeft(expiresAt: string, now: Date): string {
@@ -174,10 +170,6 @@ function renderContextFields(approval: PublicApproval): string {
   const fields = Object.entries(approval.context.fields);
   if (fields.length === 0) return '';
   return `<h2>Details</h2>${definitionList(fields)}`;
-}
-
-function approvalsSoFar(votes: readonly Vote[]): number {
-  return new Set(votes.filter((vote) => vote.decision === 'approve').map((vote) => vote.approver)).size;
 }
 
 function renderQuorum(approval: PublicApproval): string {

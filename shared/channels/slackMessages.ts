@@ -34,7 +34,7 @@ import type {
   SectionBlock,
 } from '@slack/types';
 import { type DecisionChannel, isPastDeadline, type PublicApproval } from '../domain/approval';
-import { clipText, formatUtc, oneLine, sourceLabel } from './approvalFacts';
+import { approvalsSoFar, clipText, formatUtc, oneLine, plural, sourceLabel } from './approvalFacts';
 import { COMMENT_MAX_LENGTH, type PageLink, safeHttpUrl, timeLeft } from './reviewPages';
 
 /** The interactions the message and the modal send back; the Slack function routes on these. */
@@ -93,10 +93,6 @@ function clipEscaped(raw: string, max: number): string {
   return `${clipped}…`;
 }
 
-function plural(count: number, unit: string): string {
-  return `${count} ${unit}${count === 1 ? '' : 's'}`;
-}
-
 const CHANNEL_LABELS: Record<DecisionChannel, string> = {
   'review-link': 'review link',
   slack: 'Slack',
@@ -108,11 +104,6 @@ const CHANNEL_LABELS: Record<DecisionChannel, string> = {
 
 function channelLabel(channel: DecisionChannel): string {
   return CHANNEL_LABELS[channel] ?? channel;
-}
-
-/** How many distinct people approved so far. */
-export function approvalsSoFar(approval: Pick<PublicApproval, 'votes'>): number {
-  return new Set(approval.votes.filter((vote) => vote.decision === 'approve').map((vote) => vote.approver)).size;
 }
 
 /** "2 of 3 approvers must approve" / "1 approval needed from any authorised approver". Shared with the email. */
@@ -347,7 +338,7 @@ function commentText(comment: string): string {
 function votesBlock(approval: PublicApproval): RichTextBlock {
   const heading = [
     bold('Votes so far'),
-    text(` · ${approvalsSoFar(approval)} of ${plural(approval.requiredApprovals, 'required approval')}`),
+    text(` · ${approvalsSoFar(approval.votes)} of ${plural(approval.requiredApprovals, 'required approval')}`),
   ];
   if (approval.votes.length === 0) return richText([paragraph(heading, [italic('No votes yet.')])]);
   const head = paragraph(heading);
