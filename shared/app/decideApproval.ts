@@ -103,23 +103,24 @@ function startResuming(approval: Approval, outcome: Outcome, deps: DecideDepende
 }
 
 export async function decideApproval(deps: DecideDependencies, received: DecisionRequest): Promise<DecisionResult> {
+  const directory = deciderPolicy(deps);
   // Every channel's identity in canonical form before any comparison or storage.
   const request = {
     ...received,
-    approver: canonicalVoter(received.approvalId, received.approver, deciderPolicy(deps)),
+    approver: canonicalVoter(received.approvalId, received.approver, directory),
   };
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const now = deps.clock.now();
     const current = await deps.store.get(request.approvalId);
     if (current === undefined) throw new ApprovalNotFoundError(request.approvalId);
 
-    if (findReplay(current, request, deciderPolicy(deps))) {
+    if (findReplay(current, request, directory)) {
       const finished = await finishInterruptedResume(deps, current);
       return { approval: finished, replayed: true };
     }
     // A vote on an approval whose answer is under way is refused; finish that answer first if it was interrupted.
     const latest = current.status === 'resuming' ? await finishInterruptedResume(deps, current) : current;
-    assertMayVote(latest, request, deciderPolicy(deps), now);
+    assertMayVote(latest, request, directory, now);
 
     const voted: Approval = {
       ...current,
@@ -128,7 +129,7 @@ export async function decideApproval(deps: DecideDependencies, received: Decisio
         ...current.votes,
         {
           approver: request.approver,
-          person: personOf(request.approver, deciderPolicy(deps)),
+          person: personOf(request.approver, directory),
           decision: request.decision,
           channel: request.channel,
           ...(request.via ? { via: request.via } : {}),
@@ -140,7 +141,7 @@ export async function decideApproval(deps: DecideDependencies, received: Decisio
         },
       ],
     };
-    const tally = tallyVotes(voted, deciderPolicy(deps));
+    const tally = tallyVotes(voted, directory);
     // One conditional write from the version read: the vote, and the move to `resuming` when it completes the tally.
     const next = {
       ...(tally === 'pending' ? voted : startResuming(voted, tally, deps, now)),

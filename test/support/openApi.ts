@@ -159,19 +159,27 @@ function validatorFor(key: string, schema: unknown): ValidateFunction {
   return validate;
 }
 
+/** The documented operation of `method pathTemplate` and its path template, or what is missing from the document. */
+function documentedOperation(method: string, pathTemplate: string): { template: string; operation: Dict } | string {
+  const paths = openApiDocument().paths;
+  if (!isDict(paths)) return 'the OpenAPI document has no paths';
+  const template = findPathTemplate(paths, pathTemplate);
+  const item = template === undefined ? undefined : resolve(paths[template]);
+  if (template === undefined || !isDict(item)) return `path ${pathTemplate} is not in the OpenAPI document`;
+  const operation = item[method.toLowerCase()];
+  if (!isDict(operation)) return `${method.toUpperCase()} ${template} is not in the OpenAPI document`;
+  return { template, operation };
+}
+
 /**
  * Everything wrong with `response` as the answer of `method pathTemplate` (a template such as
  * `/v1/approvals/{id}`, or a concrete path that matches one): an undocumented status, a wrong content type, a body
  * that is not JSON or does not match the schema. Empty when the response matches the document.
  */
 export function openApiViolations(method: string, pathTemplate: string, response: OpenApiResponse): string[] {
-  const paths = openApiDocument().paths;
-  if (!isDict(paths)) return ['the OpenAPI document has no paths'];
-  const template = findPathTemplate(paths, pathTemplate);
-  const item = template === undefined ? undefined : resolve(paths[template]);
-  if (template === undefined || !isDict(item)) return [`path ${pathTemplate} is not in the OpenAPI document`];
-  const operation = item[method.toLowerCase()];
-  if (!isDict(operation)) return [`${method.toUpperCase()} ${template} is not in the OpenAPI document`];
+  const found = documentedOperation(method, pathTemplate);
+  if (typeof found === 'string') return [found];
+  const { template, operation } = found;
   const responses = isDict(operation.responses) ? operation.responses : {};
   const status = String(response.statusCode);
   const statusKey = [status, `${status[0]}XX`, 'default'].find((key) => key in responses);
@@ -209,13 +217,9 @@ export function openApiViolations(method: string, pathTemplate: string, response
  * one that does not match its schema. Empty when the document accepts it.
  */
 export function openApiRequestViolations(method: string, pathTemplate: string, body: string): string[] {
-  const paths = openApiDocument().paths;
-  if (!isDict(paths)) return ['the OpenAPI document has no paths'];
-  const template = findPathTemplate(paths, pathTemplate);
-  const item = template === undefined ? undefined : resolve(paths[template]);
-  if (template === undefined || !isDict(item)) return [`path ${pathTemplate} is not in the OpenAPI document`];
-  const operation = item[method.toLowerCase()];
-  if (!isDict(operation)) return [`${method.toUpperCase()} ${template} is not in the OpenAPI document`];
+  const found = documentedOperation(method, pathTemplate);
+  if (typeof found === 'string') return [found];
+  const { template, operation } = found;
   const requestBody = resolve(operation.requestBody);
   const content = isDict(requestBody) && isDict(requestBody.content) ? requestBody.content : undefined;
   const media = content?.['application/json'];
