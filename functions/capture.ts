@@ -9,13 +9,11 @@ import { captureWaitingItem } from '../shared/app/captureWaitingItem';
 import { systemClock } from '../shared/app/ports';
 import { EventBridgeApprovalEvents } from '../shared/channels/eventBridgeApprovalEvents';
 import { createDocumentClient } from '../shared/runtime/createDocumentClient';
-import { createSourceClients } from '../shared/runtime/decisionDependencies';
 import { listEnv, requireEnv } from '../shared/runtime/environment';
 import { logger } from '../shared/runtime/logger';
 import { logRejectedEvents } from '../shared/runtime/logRejectedEvents';
 import { policyDocument } from '../shared/runtime/policy';
-import { createSourceResumers } from '../shared/sources/sourceResumers';
-import { createWaitingSources } from '../shared/sources/waitingSources';
+import { createSourceClients, createSourceResumers, createWaitingSources } from '../shared/sources/sources';
 import { DynamoApprovalStore } from '../shared/store/dynamoApprovalStore';
 
 // SSM to read a waiting aws:approve step; every source's answer call only to refuse a wait nobody may decide.
@@ -24,7 +22,7 @@ const clients = createSourceClients();
 const dependencies = {
   store: new DynamoApprovalStore(createDocumentClient(), requireEnv('APPROVALS_TABLE_NAME')),
   sources: createWaitingSources(
-    { ssm: clients.ssm },
+    clients,
     // Greenlight's roles that answer SSM waits, comma-separated (serverless.yml): not people, left out of approvers.
     { ownRoleArns: listEnv('GREENLIGHT_ROLE_ARN') },
   ),

@@ -10,7 +10,7 @@ import { createLifecycleDependencies } from '../shared/runtime/lifecycleDependen
 import { logger } from '../shared/runtime/logger';
 import { logRejectedEvents } from '../shared/runtime/logRejectedEvents';
 import { isEventBridgeEvent } from '../shared/sources/parseEvent';
-import { workflowEndedFrom } from '../shared/sources/workflowEndings';
+import { workflowEndedFrom } from '../shared/sources/sources';
 
 const dependencies = createLifecycleDependencies();
 

@@ -11,7 +11,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { decideApproval } from '../shared/app/decideApproval';
 import { verifyReviewLinkToken } from '../shared/channels/reviewLinks';
-import { consoleLinksFor, renderDecisionResultPage, renderReviewPage } from '../shared/channels/reviewPages';
+import { renderDecisionResultPage, renderReviewPage } from '../shared/channels/reviewPages';
 import { assertPostedFromReviewPage } from '../shared/channels/reviewPostOrigin';
 import { APPROVAL_ID_PATTERN, toPublicApproval } from '../shared/domain/approval';
 import { ApprovalNotFoundError } from '../shared/domain/errors';
@@ -22,6 +22,7 @@ import { assertBodyWithin, parseFormBody, parseWith } from '../shared/runtime/ht
 import { decisionStatusCode } from '../shared/runtime/httpResponses';
 import { logger } from '../shared/runtime/logger';
 import { reviewLinkKeys } from '../shared/runtime/secrets';
+import { consoleLinksFor } from '../shared/sources/sourcePresentations';
 
 const dependencies = createDecisionDependencies();
 const MAX_BODY_BYTES = 64 * 1024;

@@ -10,6 +10,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { applySlackInteraction, type SlackInteraction } from '../shared/app/applySlackInteraction';
+import { approvalRendering } from '../shared/channels/approvalRendering';
 import { WebApiSlackNotifier } from '../shared/channels/slackNotifier';
 import { verifySlackOrigin, verifySlackSignature } from '../shared/channels/slackSignature';
 import { APPROVAL_ID_PATTERN } from '../shared/domain/approval';
@@ -21,7 +22,11 @@ import { jsonResponse } from '../shared/runtime/httpResponses';
 import { logger } from '../shared/runtime/logger';
 import { slackClient, slackOrigin, slackSigningSecret } from '../shared/runtime/slack';
 
-const dependencies = { ...createDecisionDependencies(), slack: new WebApiSlackNotifier(slackClient) };
+const dependencies = {
+  ...createDecisionDependencies(),
+  slack: new WebApiSlackNotifier(slackClient),
+  render: approvalRendering(process.env.AWS_REGION ?? 'us-east-1'),
+};
 const MAX_BODY_BYTES = 64 * 1024;
 
 const approvalId = z.string().regex(APPROVAL_ID_PATTERN, 'must be an approval id');

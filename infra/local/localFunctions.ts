@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { parseCloudFormationYaml } from '../tableDefinition';
+import { lambdaContext } from './lambdaContext';
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -46,23 +47,6 @@ function readFunctionDeclarations(serverlessYmlPath: string): Map<string, Functi
   return declarations;
 }
 
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: `greenlight-local-${functionName}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:greenlight-local-${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/greenlight-local-${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 export class LocalFunctions {
   private readonly declarations: Map<string, FunctionDeclaration>;
   private readonly handlers = new Map<string, Promise<LambdaHandler>>();
@@ -81,7 +65,7 @@ export class LocalFunctions {
   /** A synchronous invocation (RequestResponse): errors reach the caller, as Step Functions' lambda:invoke sees them. */
   async invoke(functionName: string, event: unknown): Promise<unknown> {
     const handler = await this.handlerOf(functionName);
-    return handler(event, lambdaContext(functionName));
+    return handler(event, lambdaContext(`greenlight-local-${functionName}`));
   }
 
   /** An asynchronous invocation (Event), as EventBridge makes: retried, then dead-lettered. */

@@ -44,7 +44,7 @@ export interface SlackCall {
 }
 
 /** A posted message as it stands now. */
-export interface SlackMessage {
+export interface PostedSlackMessage {
   channel: string;
   ts: string;
   text?: string;
@@ -97,7 +97,7 @@ export interface SlackStandin {
   calls: SlackCall[];
   callsTo(method: string): SlackCall[];
   /** Every posted message (not ephemeral ones) as it stands now, in posting order (copies). */
-  messages(): SlackMessage[];
+  messages(): PostedSlackMessage[];
   ephemeralMessages(): SlackEphemeralMessage[];
   views(): SlackOpenedView[];
   /** Makes the next `times` (default 1) calls to `method` (`*` = any) fail as given, before anything is applied. */
@@ -110,7 +110,7 @@ export interface SlackStandin {
 }
 
 interface SlackState {
-  messages: SlackMessage[];
+  messages: PostedSlackMessage[];
   ephemeral: SlackEphemeralMessage[];
   views: SlackOpenedView[];
   /** Last ts handed out, in microseconds, so every ts is unique and increasing even across restarts. */
@@ -173,7 +173,7 @@ export async function startSlackStandin(options: SlackStandinOptions): Promise<S
       if (content.text === undefined && content.blocks === undefined && content.attachments === undefined) {
         throw new SlackFailure('no_text');
       }
-      const message: SlackMessage = {
+      const message: PostedSlackMessage = {
         channel,
         ts: newTs(),
         ...content,
@@ -410,7 +410,7 @@ function messageContent(args: SlackArgs): { text?: string; blocks?: unknown[]; a
   return { text: optionalString(args, 'text'), blocks, attachments };
 }
 
-function wireMessage(message: SlackMessage): Record<string, unknown> {
+function wireMessage(message: PostedSlackMessage): Record<string, unknown> {
   return {
     type: 'message',
     subtype: 'bot_message',

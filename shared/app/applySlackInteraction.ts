@@ -3,12 +3,11 @@
  * A refusal (not an approver, already decided, …) changes nothing and is told to the clicker alone (ephemeral).
  * The message itself is brought up to date by notify, like after a decision from any other channel.
  */
-import { commentModal, refusalMessage } from '../channels/slackMessages';
 import { toPublicApproval } from '../domain/approval';
 import { ApprovalNotFoundError, isDecisionRefusal } from '../domain/errors';
 import { type DecideDependencies, decideApproval } from './decideApproval';
 import { NotificationRejectedError, NotificationUnavailableError } from './errors';
-import type { SlackNotifier } from './ports';
+import type { ApprovalRendering, SlackNotifier } from './ports';
 
 export type SlackInteraction =
   | { kind: 'decision'; approvalId: string; decision: 'approve' | 'reject'; user: string; channel?: string }
@@ -20,6 +19,7 @@ export type SlackInteractionReply = undefined | { response_action: 'errors'; err
 
 export interface SlackInteractionDependencies extends DecideDependencies {
   slack: SlackNotifier;
+  render: Pick<ApprovalRendering, 'commentModal' | 'refusalText'>;
 }
 
 export async function applySlackInteraction(
@@ -30,7 +30,7 @@ export async function applySlackInteraction(
     const approval = await deps.store.get(interaction.approvalId);
     if (!approval) throw new ApprovalNotFoundError(interaction.approvalId);
     await bestEffort(deps, interaction.approvalId, () =>
-      deps.slack.openModal(interaction.triggerId, commentModal(toPublicApproval(approval))),
+      deps.slack.openModal(interaction.triggerId, deps.render.commentModal(toPublicApproval(approval))),
     );
     return undefined;
   }
@@ -47,12 +47,12 @@ export async function applySlackInteraction(
     if (!isDecisionRefusal(error)) throw error;
     deps.log.info('slack decision refused', { approvalId: interaction.approvalId, refusal: error.name });
     if (interaction.kind === 'comment-submitted') {
-      return { response_action: 'errors', errors: { comment: refusalMessage(error.message).text } };
+      return { response_action: 'errors', errors: { comment: deps.render.refusalText(error.message) } };
     }
     const { channel } = interaction;
     if (channel) {
       await bestEffort(deps, interaction.approvalId, () =>
-        deps.slack.postEphemeral(channel, interaction.user, refusalMessage(error.message).text),
+        deps.slack.postEphemeral(channel, interaction.user, deps.render.refusalText(error.message)),
       );
     }
     return undefined;

@@ -6,12 +6,11 @@
 import { openApproval, type Refusal, type RefusalError, type SourceKind } from '../domain/approval';
 import { applyPolicy, type PolicyDocument } from '../domain/policy';
 import { refusedApproval } from '../domain/refusedApproval';
-import { type EventIssue, MalformedEventError } from '../sources/errors';
-import type { SourceResumer } from '../sources/sourceResumer';
-import type { AnswerableWait, WaitingSource } from '../sources/waitingSource';
 import type { ApprovalStore } from '../store/approvalStore';
 import { publishSafely, writeOrLatest } from './approvalWrites';
+import { type EventIssue, MalformedEventError } from './errors';
 import type { ApprovalEventPublisher, Clock, Log } from './ports';
+import type { AnswerableWait, SourceResumer, WaitingSource } from './sourcePorts';
 
 export interface CaptureDependencies {
   store: ApprovalStore;
@@ -51,6 +50,7 @@ export async function captureWaitingItem(deps: CaptureDependencies, event: unkno
   if (result.kind === 'invalid') {
     return refuse(
       deps,
+      source,
       result.wait,
       'Greenlight.InvalidRequest',
       `the request is not valid: ${describeIssues(result.issues)}`,
@@ -58,9 +58,9 @@ export async function captureWaitingItem(deps: CaptureDependencies, event: unkno
   }
   const applied = applyPolicy(result.item, deps.policy);
   if (applied.kind === 'refused') {
-    return refuse(deps, result.item, 'Greenlight.NoEligibleApprovers', applied.reason);
+    return refuse(deps, source, result.item, 'Greenlight.NoEligibleApprovers', applied.reason);
   }
-  const approval = openApproval(applied.item, deps.clock.now());
+  const approval = openApproval(applied.item, deps.clock.now(), source.defaultTimeoutSeconds);
   const created = (await deps.store.create(approval)) === 'created';
   deps.log.info(created ? 'approval captured' : 'approval already captured (duplicate delivery)', {
     approvalId: approval.id,
@@ -89,11 +89,12 @@ function describeIssues(issues: readonly EventIssue[]): string {
  */
 async function refuse(
   deps: CaptureDependencies,
+  source: WaitingSource,
   wait: AnswerableWait & { title?: string },
   error: RefusalError,
   reason: string,
 ): Promise<CaptureOutcome> {
-  let record = refusedApproval(wait, { error, reason }, deps.clock.now());
+  let record = refusedApproval(wait, { error, reason }, deps.clock.now(), source.defaultTimeoutSeconds);
   const approvalId = record.id;
   if ((await deps.store.create(record)) === 'already-exists') {
     const existing = await deps.store.get(approvalId);

@@ -20,12 +20,12 @@ import {
   personOf,
   tallyVotes,
 } from '../domain/policy';
-import { SourceUnavailableError } from '../sources/errors';
-import type { SourceResumer } from '../sources/sourceResumer';
 import type { ApprovalStore } from '../store/approvalStore';
 import { ApprovalVersionConflictError } from '../store/errors';
 import { publishSafely, writeOrLatest } from './approvalWrites';
+import { SourceUnavailableError } from './errors';
 import type { ApprovalEventPublisher, Clock, Log } from './ports';
+import type { SourceResumer } from './sourcePorts';
 
 export interface DecideDependencies {
   store: ApprovalStore;

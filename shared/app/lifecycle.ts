@@ -5,10 +5,9 @@
  */
 import { type Approval, isPastDeadline, type OpenStatus } from '../domain/approval';
 import { transition } from '../domain/approvalStateMachine';
-import type { SourceProbe } from '../sources/sourceProbes';
-import type { WorkflowEnded } from '../sources/workflowEndings';
 import { publishSafely, writeOrLatest } from './approvalWrites';
 import { type DecideDependencies, expireApproval, finishInterruptedResume } from './decideApproval';
+import type { SourceProbe, WorkflowEnded } from './sourcePorts';
 
 export interface LifecycleDependencies extends DecideDependencies {
   probes: Readonly<Record<Approval['source'], SourceProbe>>;

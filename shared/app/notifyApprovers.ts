@@ -4,17 +4,13 @@
  * its own item: a Slack or SES failure never blocks or loses the approval, it is recorded and retried (Lambda's
  * retries of this event, then the schedule's sweep); a permanent refusal is recorded and stops the retries.
  */
-import { approvalEmail } from '../channels/approvalEmail';
-import type { PageLink } from '../channels/reviewPages';
-import { consoleLinksFor, timeLeft } from '../channels/reviewPages';
-import { approvalMessage, reminderMessage } from '../channels/slackMessages';
 import { type Approval, toPublicApproval } from '../domain/approval';
 import type { NotificationRouting } from '../domain/policy';
 import type { ApprovalStore } from '../store/approvalStore';
 import type { DeliveryState, DeliveryStore } from '../store/deliveryStore';
 import { DeliveryConflictError } from '../store/errors';
 import { NotificationRejectedError, NotificationUnavailableError } from './errors';
-import type { Clock, EmailSender, Log, SlackNotifier } from './ports';
+import type { ApprovalRendering, Clock, EmailSender, Log, SlackNotifier } from './ports';
 
 export interface NotifyDependencies {
   approvals: ApprovalStore;
@@ -24,7 +20,7 @@ export interface NotifyDependencies {
   routing: (approval: Approval) => NotificationRouting;
   /** The review link for one approver (signed for that identity). */
   reviewLink: (approvalId: string, approver: string) => Promise<string>;
-  region: string;
+  render: ApprovalRendering;
   clock: Clock;
   log: Log;
   /** Pending approvals older than this get reminders. */
@@ -55,7 +51,6 @@ export async function notifyApprovers(deps: NotifyDependencies, approvalId: stri
   if (!approval) return { approvalId, slack: 'not-configured', emailsSent: 0, retry: false };
   const routing = deps.routing(approval);
   const shown = toPublicApproval(approval);
-  const consoleLinks: PageLink[] = consoleLinksFor(shown, deps.region);
 
   const outcome: NotifyOutcome = { approvalId, slack: 'not-configured', emailsSent: 0, retry: false };
   await withDeliveryState(deps, approvalId, async (state) => {
@@ -68,7 +63,7 @@ export async function notifyApprovers(deps: NotifyDependencies, approvalId: stri
       } else if (previous && previous.renderedVersion >= approval.version && previous.ts) {
         outcome.slack = 'up-to-date';
       } else {
-        const message = approvalMessage(shown, { now, consoleLinks });
+        const message = deps.render.slackMessage(shown, now);
         try {
           if (previous?.ts) {
             await deps.slack.update(previous.channel, previous.ts, message);
@@ -116,10 +111,9 @@ export async function notifyApprovers(deps: NotifyDependencies, approvalId: stri
       const previous = state.emails[address];
       if (previous?.status === 'sent' || previous?.status === 'failed') continue;
       try {
-        const email = approvalEmail(shown, {
+        const email = deps.render.email(shown, {
           recipient: address,
           reviewUrl: await deps.reviewLink(approval.id, `email:${address}`),
-          consoleLinks,
           now,
         });
         const { messageId } = await deps.email.send({ to: address, ...email });
@@ -240,15 +234,13 @@ async function remindApprovers(deps: NotifyDependencies, approvalId: string): Pr
     if (!reminded) return;
     state.lastRemindedAt = now.toISOString();
     const shown = toPublicApproval(approval);
-    const reminder = reminderMessage(approval.title, timeLeft(approval.expiresAt, now));
+    const reminder = deps.render.slackReminder(shown, now);
     try {
       if (state.slack?.ts) await deps.slack.reply(state.slack.channel, state.slack.ts, reminder);
-      const consoleLinks = consoleLinksFor(shown, deps.region);
       for (const address of deps.routing(approval).emailRecipients) {
-        const email = approvalEmail(shown, {
+        const email = deps.render.email(shown, {
           recipient: address,
           reviewUrl: await deps.reviewLink(approval.id, `email:${address}`),
-          consoleLinks,
           now,
         });
         await deps.email.send({ to: address, ...email, subject: `[Reminder] ${email.subject}` });

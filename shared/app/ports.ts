@@ -1,4 +1,5 @@
 /** Small ports the use cases take besides the store and the sources. */
+import type { Approval, PublicApproval } from '../domain/approval';
 
 export interface Clock {
   now(): Date;
@@ -23,13 +24,13 @@ export type ApprovalEventType =
   | 'Approval Reminder Due';
 
 export interface ApprovalEventPublisher {
-  publish(type: ApprovalEventType, approval: import('../domain/approval').Approval): Promise<void>;
+  publish(type: ApprovalEventType, approval: Approval): Promise<void>;
 }
 
-/** A rendered Slack message (Block Kit). */
-export interface SlackMessage {
+/** A rendered Slack message (Block Kit): the notification / fallback text and the blocks. */
+export interface SlackMessage<Block = unknown> {
   text: string;
-  blocks: unknown[];
+  blocks: Block[];
 }
 
 /** Slack, as the use cases need it. Adapters throw NotificationUnavailableError / NotificationRejectedError. */
@@ -47,6 +48,26 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+}
+
+/**
+ * How an approval looks on each outbound surface (shared/channels renders it); the use cases decide when to send.
+ * Every method takes the public view only: nothing secret can reach a message.
+ */
+export interface ApprovalRendering {
+  /** The Slack message of the approval in its current state. */
+  slackMessage(approval: PublicApproval, now: Date): SlackMessage;
+  /** A short reminder in the message's thread. */
+  slackReminder(approval: PublicApproval, now: Date): SlackMessage;
+  /** The e-mail inviting `recipient` to decide through their own review link. */
+  email(
+    approval: PublicApproval,
+    options: { recipient: string; reviewUrl: string; now: Date },
+  ): Omit<OutgoingEmail, 'to'>;
+  /** The Slack modal asking for a comment with the decision. */
+  commentModal(approval: PublicApproval): unknown;
+  /** The text that tells a Slack user why their click changed nothing. */
+  refusalText(reason: string): string;
 }
 
 /** E-mail, as the use cases need it. Adapters throw NotificationUnavailableError / NotificationRejectedError. */

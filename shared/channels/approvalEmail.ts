@@ -10,7 +10,9 @@
  * control characters, so a title cannot inject a header. Pure: no AWS imports, no I/O.
  */
 import type { PublicApproval } from '../domain/approval';
-import { clipText, formatUtc, oneLine, sourceLabel } from './approvalFacts';
+import { clip } from '../domain/clip';
+import { sourceLabel } from '../sources/sourcePresentations';
+import { formatUtc, oneLine } from './approvalFacts';
 import { escapeHtml, type PageLink, safeHttpUrl, timeLeft } from './reviewPages';
 import { quorumText } from './slackMessages';
 
@@ -41,7 +43,7 @@ function headerText(value: string): string {
 }
 
 function subjectFor(title: string): string {
-  const line = clipText(headerText(title), MAX_SUBJECT_TITLE_LENGTH);
+  const line = clip(headerText(title), MAX_SUBJECT_TITLE_LENGTH);
   return line === '' ? SUBJECT_PREFIX : `${SUBJECT_PREFIX} ${line}`;
 }
 

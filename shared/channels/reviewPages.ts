@@ -9,8 +9,10 @@
  * Pages only show an approval; they never decide (invariant 2): the review page's form POSTs the decision.
  * They take a {@link PublicApproval} and render named fields only, so a task token cannot reach them (invariant 1).
  */
+
 import { isPastDeadline, type PublicApproval, type Vote } from '../domain/approval';
-import { approvalsSoFar, formatUtc, plural, sourceLabel } from './approvalFacts';
+import { sourceLabel } from '../sources/sourcePresentations';
+import { approvalsSoFar, formatUtc, plural } from './approvalFacts';
 
 export interface HtmlResponse {
   statusCode: number;
@@ -314,77 +316,4 @@ export function renderErrorPage(statusCode: number, title: string, message: stri
   const status = Number.isInteger(statusCode) && statusCode >= 400 && statusCode <= 599 ? statusCode : 500;
   const main = `<p class="kicker">Greenlight</p>\n<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>`;
   return htmlResponse(status, title, main);
-}
-
-const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
-/** Regions outside the standard `aws` partition have other console domains: we give no link rather than a wrong one. */
-const OTHER_PARTITION_REGION = /^(?:cn-|us-gov-|us-iso|eu-isoe-)/;
-const AUTOMATION_EXECUTION_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-interface ParsedArn {
-  partition: string;
-  service: string;
-  region: string;
-  resource: string;
-}
-
-function parseArn(value: string): ParsedArn | undefined {
-  if (!value.startsWith('arn:') || /\s/.test(value)) return undefined;
-  const parts = value.split(':');
-  if (parts.length < 6) return undefined;
-  const [, partition = '', service = '', region = ''] = parts;
-  return { partition, service, region, resource: parts.slice(5).join(':') };
-}
-
-function consoleBase(region: string): string | undefined {
-  if (!REGION_PATTERN.test(region) || OTHER_PARTITION_REGION.test(region)) return undefined;
-  return `https://${region}.console.aws.amazon.com`;
-}
-
-/**
- * AWS console links for the waiting workflow, in the region of its ARN (else `region`). Standard partition only;
- * an unrecognised reference gives no link.
- */
-export function consoleLinksFor(approval: PublicApproval, region: string): PageLink[] {
-  const arn = parseArn(approval.workflowRef);
-  if (arn !== undefined && arn.partition !== 'aws') return [];
-  const linkRegion = arn?.region || region;
-  const base = consoleBase(linkRegion);
-  if (base === undefined) return [];
-
-  switch (approval.source) {
-    case 'stepfunctions':
-      if (arn?.service !== 'states') return [];
-      return [
-        {
-          label: 'Step Functions execution',
-          url: `${base}/states/home?region=${linkRegion}#/v2/executions/details/${approval.workflowRef}`,
-        },
-      ];
-    case 'imagebuilder':
-      if (arn?.service !== 'imagebuilder') return [];
-      return [
-        {
-          label: 'Image Builder image',
-          url: `${base}/imagebuilder/home?region=${linkRegion}#/images/${encodeURIComponent(approval.workflowRef)}/details`,
-        },
-      ];
-    case 'ssm': {
-      const id =
-        arn === undefined
-          ? approval.workflowRef
-          : arn.service === 'ssm' && arn.resource.startsWith('automation-execution/')
-            ? arn.resource.slice('automation-execution/'.length)
-            : '';
-      if (!AUTOMATION_EXECUTION_ID.test(id)) return [];
-      return [
-        {
-          label: 'Automation execution',
-          url: `${base}/systems-manager/automation/execution/${id}?region=${linkRegion}`,
-        },
-      ];
-    }
-    default:
-      return [];
-  }
 }

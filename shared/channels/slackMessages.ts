@@ -33,8 +33,11 @@ import type {
   RichTextText,
   SectionBlock,
 } from '@slack/types';
+import type { SlackMessage as SlackMessageOf } from '../app/ports';
 import { type DecisionChannel, isPastDeadline, type PublicApproval } from '../domain/approval';
-import { approvalsSoFar, clipText, formatUtc, oneLine, plural, sourceLabel } from './approvalFacts';
+import { clip } from '../domain/clip';
+import { sourceLabel } from '../sources/sourcePresentations';
+import { approvalsSoFar, formatUtc, oneLine, plural } from './approvalFacts';
 import { COMMENT_MAX_LENGTH, type PageLink, safeHttpUrl, timeLeft } from './reviewPages';
 
 /** The interactions the message and the modal send back; the Slack function routes on these. */
@@ -67,11 +70,8 @@ export const SLACK_LIMITS = {
   richText: 3000,
 } as const;
 
-export interface SlackMessage {
-  /** The notification / fallback text (Slack reads it as mrkdwn, so the title in it is escaped). */
-  text: string;
-  blocks: KnownBlock[];
-}
+/** The notification / fallback text (Slack reads it as mrkdwn, so the title in it is escaped) and Block Kit blocks. */
+export type SlackMessage = SlackMessageOf<KnownBlock>;
 
 const SLACK_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
@@ -210,7 +210,7 @@ const MAX_IDENTITY_LENGTH = 120;
 
 function identityElement(identity: string): Inline {
   const slackUser = SLACK_USER_IDENTITY.exec(identity)?.[1];
-  return slackUser ? { type: 'user', user_id: slackUser } : text(clipText(oneLine(identity), MAX_IDENTITY_LENGTH));
+  return slackUser ? { type: 'user', user_id: slackUser } : text(clip(oneLine(identity), MAX_IDENTITY_LENGTH));
 }
 
 function identityElements(identities: readonly string[], shown = 10): Inline[] {
@@ -242,7 +242,7 @@ function ownContext(text: string): ContextBlock {
 
 function headerBlock(title: string): HeaderBlock {
   const text = oneLine(title) === '' ? 'Approval request' : oneLine(title);
-  return { type: 'header', text: plainText(clipText(text, SLACK_LIMITS.headerText)) };
+  return { type: 'header', text: plainText(clip(text, SLACK_LIMITS.headerText)) };
 }
 
 // ── The message's blocks ────────────────────────────────────────────────────────────────────────────────────────────
@@ -253,7 +253,7 @@ const MAX_WORKFLOW_LENGTH = 1000;
 function factsBlock(approval: PublicApproval, now: Date, pending: boolean): RichTextBlock {
   const rows: Inline[][] = [
     [bold('Source'), text(`: ${sourceLabel(approval.source)}`)],
-    [bold('Workflow'), text(`: ${clipText(oneLine(approval.workflowRef), MAX_WORKFLOW_LENGTH)}`)],
+    [bold('Workflow'), text(`: ${clip(oneLine(approval.workflowRef), MAX_WORKFLOW_LENGTH)}`)],
   ];
   if (approval.requestedBy) rows.push([bold('Requested by'), text(': '), identityElement(approval.requestedBy)]);
   rows.push([
@@ -274,7 +274,7 @@ function factsBlock(approval: PublicApproval, now: Date, pending: boolean): Rich
 
 function descriptionBlock(description: string | undefined): SectionBlock | undefined {
   if (!description?.trim()) return undefined;
-  return { type: 'section', text: plainText(clipText(description, SLACK_LIMITS.sectionText)) };
+  return { type: 'section', text: plainText(clip(description, SLACK_LIMITS.sectionText)) };
 }
 
 const MAX_CONTEXT_FIELD_SECTIONS = 2;
@@ -292,8 +292,8 @@ function contextFieldBlocks(approval: PublicApproval): KnownBlock[] {
     blocks.push({
       type: 'section',
       fields: shown.slice(start, start + perSection).map(([key, value]) => {
-        const name = clipText(oneLine(key) === '' ? '(unnamed)' : oneLine(key), MAX_FIELD_KEY_LENGTH);
-        return plainText(`${name}\n${clipText(String(value), MAX_FIELD_VALUE_LENGTH)}`);
+        const name = clip(oneLine(key) === '' ? '(unnamed)' : oneLine(key), MAX_FIELD_KEY_LENGTH);
+        return plainText(`${name}\n${clip(String(value), MAX_FIELD_VALUE_LENGTH)}`);
       }),
     });
   }
@@ -309,7 +309,7 @@ const MAX_URL_LENGTH = 2000;
 
 /** One link as a list item: a rich-text link (http or https only) labelled with the link's label, else its URL. */
 function linkItem(link: PageLink): RichTextSection {
-  const label = clipText(oneLine(link.label) === '' ? oneLine(link.url) : oneLine(link.label), MAX_LABEL_LENGTH);
+  const label = clip(oneLine(link.label) === '' ? oneLine(link.url) : oneLine(link.label), MAX_LABEL_LENGTH);
   const url = safeHttpUrl(link.url);
   if (url === undefined) {
     return paragraph([text(label), italic(' (not shown as a link: only http and https links are allowed)')]);
@@ -332,7 +332,7 @@ function linksBlock(heading: string, links: readonly PageLink[]): RichTextBlock 
 const MAX_COMMENT_LENGTH = 300;
 
 function commentText(comment: string): string {
-  return `“${clipText(oneLine(comment), MAX_COMMENT_LENGTH)}”`;
+  return `“${clip(oneLine(comment), MAX_COMMENT_LENGTH)}”`;
 }
 
 function votesBlock(approval: PublicApproval): RichTextBlock {
@@ -401,7 +401,7 @@ const OUTCOME_EMOJI: Record<string, string> = {
 const MAX_REASON_LENGTH = 1000;
 
 function reasonText(reason: string): string {
-  return clipText(oneLine(reason), MAX_REASON_LENGTH);
+  return clip(oneLine(reason), MAX_REASON_LENGTH);
 }
 
 /** The outcome of a decided or closed approval; undefined while it is pending. */
@@ -573,7 +573,7 @@ export function commentModal(approval: PublicApproval): ModalView {
       {
         type: 'section',
         text: plainText(
-          `${clipText(title, MAX_MODAL_TITLE_LENGTH)}\n${sourceLabel(approval.source)} · approval ${approval.id}`,
+          `${clip(title, MAX_MODAL_TITLE_LENGTH)}\n${sourceLabel(approval.source)} · approval ${approval.id}`,
         ),
       },
       {

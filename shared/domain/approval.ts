@@ -3,10 +3,9 @@
  * Pure types and constructors: no AWS imports, no I/O.
  */
 import { createHash } from 'node:crypto';
-import type { SourceReference } from './sourceReference';
+import type { SourceKind, SourceReference } from './sourceKind';
 
-export const SOURCE_KINDS = ['stepfunctions', 'imagebuilder', 'ssm'] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
+export { SOURCE_KINDS, type SourceKind } from './sourceKind';
 
 export const OPEN_STATUSES = ['pending', 'resuming'] as const;
 export const CLOSED_STATUSES = ['approved', 'rejected', 'expired', 'cancelled', 'failed'] as const;
@@ -123,18 +122,6 @@ export interface WaitingItem {
   heartbeatSeconds?: number;
 }
 
-const DAY_SECONDS = 24 * 60 * 60;
-
-/**
- * How long an approval stays open when the request does not say: Image Builder's WaitForAction waits 3 days and
- * SSM's aws:approve 7 days by default; Step Functions tasks have no default, so we use SSM's 7 days.
- */
-export const DEFAULT_TIMEOUT_SECONDS: Record<SourceKind, number> = {
-  stepfunctions: 7 * DAY_SECONDS,
-  imagebuilder: 3 * DAY_SECONDS,
-  ssm: 7 * DAY_SECONDS,
-};
-
 /** Deterministic, URL-safe approval id: the same waiting item always maps to the same id, so capture is idempotent. */
 export function approvalIdFor(source: SourceKind, naturalKey: string): string {
   const digest = createHash('sha256').update(`${source}\n${naturalKey}`).digest('hex');
@@ -147,10 +134,13 @@ export function isOpen(status: ApprovalStatus): status is OpenStatus {
   return (OPEN_STATUSES as readonly string[]).includes(status);
 }
 
-/** Opens an approval for a waiting item: pending, no votes, one history entry. */
-export function openApproval(item: WaitingItem, now: Date): Approval {
+/**
+ * Opens an approval for a waiting item: pending, no votes, one history entry. `defaultTimeoutSeconds` is how long its
+ * source waits when the request does not say (each source's descriptor knows it).
+ */
+export function openApproval(item: WaitingItem, now: Date, defaultTimeoutSeconds: number): Approval {
   const createdAt = now.toISOString();
-  const timeoutSeconds = item.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[item.source];
+  const timeoutSeconds = item.timeoutSeconds ?? defaultTimeoutSeconds;
   return {
     id: approvalIdFor(item.source, item.naturalKey),
     source: item.source,

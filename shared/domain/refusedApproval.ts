@@ -10,6 +10,8 @@ export function refusedApproval(
   wait: Pick<WaitingItem, 'source' | 'naturalKey' | 'sourceRef' | 'workflowRef'> & { title?: string },
   refusal: Omit<Refusal, 'answered'>,
   now: Date,
+  /** The source's default wait: how long the record is kept like an approval of that wait. */
+  defaultTimeoutSeconds: number,
 ): Approval {
   // Only what identifies the wait (and its title): nothing the request asked for (approvers, quorum, context) is
   // kept, so a refused request names nobody.
@@ -22,6 +24,7 @@ export function refusedApproval(
       title: wait.title ?? `Refused ${wait.source} request`,
     },
     now,
+    defaultTimeoutSeconds,
   );
   const reason = `refused (${refusal.error}): ${refusal.reason}`;
   return {

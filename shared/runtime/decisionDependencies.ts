@@ -1,27 +1,14 @@
 /** What every function that takes decisions needs, built once per cold start. */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { DecideDependencies } from '../app/decideApproval';
 import { systemClock } from '../app/ports';
 import { EventBridgeApprovalEvents } from '../channels/eventBridgeApprovalEvents';
-import { createSourceResumers } from '../sources/sourceResumers';
+import { createSourceClients, createSourceResumers, type SourceClients } from '../sources/sources';
 import { DynamoApprovalStore } from '../store/dynamoApprovalStore';
 import { createDocumentClient } from './createDocumentClient';
 import { requireEnv } from './environment';
 import { logger } from './logger';
 import { policyDocument } from './policy';
-
-export interface SourceClients {
-  sfn: SFNClient;
-  imagebuilder: ImagebuilderClient;
-  ssm: SSMClient;
-}
-
-export function createSourceClients(): SourceClients {
-  return { sfn: new SFNClient({}), imagebuilder: new ImagebuilderClient({}), ssm: new SSMClient({}) };
-}
 
 export function createDecisionDependencies(clients: SourceClients = createSourceClients()): DecideDependencies {
   return {

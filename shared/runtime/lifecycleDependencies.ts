@@ -1,7 +1,7 @@
 /** What the lifecycle function needs: the decision dependencies plus the source probes, sharing one set of clients. */
 import type { LifecycleDependencies } from '../app/lifecycle';
-import { createSourceProbes } from '../sources/sourceProbes';
-import { createDecisionDependencies, createSourceClients } from './decisionDependencies';
+import { createSourceClients, createSourceProbes } from '../sources/sources';
+import { createDecisionDependencies } from './decisionDependencies';
 
 const HOUR = 60 * 60;
 

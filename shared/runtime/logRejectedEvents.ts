@@ -4,7 +4,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
-import { MalformedEventError } from '../sources/errors';
+import { MalformedEventError } from '../app/errors';
 
 export function logRejectedEvents(logger: Logger): MiddlewareObj {
   return {

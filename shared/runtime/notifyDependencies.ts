@@ -2,6 +2,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { NotifyDependencies } from '../app/notifyApprovers';
 import { systemClock } from '../app/ports';
+import { approvalRendering } from '../channels/approvalRendering';
 import { createReviewLinkToken, reviewLinkUrl } from '../channels/reviewLinks';
 import { SesEmailSender } from '../channels/sesEmailSender';
 import { WebApiSlackNotifier } from '../channels/slackNotifier';
@@ -36,7 +37,7 @@ export function createNotifyDependencies(): NotifyDependencies {
         createReviewLinkToken(await reviewLinkKeys(), { approvalId, approver, expiresAt }),
       );
     },
-    region: process.env.AWS_REGION ?? 'us-east-1',
+    render: approvalRendering(process.env.AWS_REGION ?? 'us-east-1'),
     clock: systemClock,
     log: logger,
     remindAfterSeconds: Number(process.env.REMIND_AFTER_SECONDS ?? 4 * 60 * 60),

@@ -3,10 +3,9 @@
  * "nothing waits any more" (terminal), "try again later" (throttling, 5xx, network) or rethrow (a bug). The rules
  * live here once so they cannot drift apart; each source passes in only its own names (AwsFailureRules).
  */
-import type { SourceKind } from '../domain/approval';
-import type { SourceReference } from '../domain/sourceReference';
-import { SourceUnavailableError } from './errors';
-import type { ResumeResult } from './sourceResumer';
+import { SourceUnavailableError } from '../app/errors';
+import type { ResumeResult } from '../app/sourcePorts';
+import type { SourceReference } from '../domain/sourceKind';
 
 interface AwsErrorShape {
   name?: string;
@@ -17,8 +16,8 @@ interface AwsErrorShape {
 }
 
 /** What one source contributes: how it names itself and its reference, and its own error names. */
-export interface AwsFailureRules<K extends SourceKind> {
-  source: K;
+export interface AwsFailureRules<Ref extends SourceReference> {
+  source: Ref['kind'];
   /** E.g. `Step Functions`, as it appears in a SourceUnavailableError's message. */
   service: string;
   /** E.g. `a Step Functions`, for the error when an approval of another source is routed here. */
@@ -28,10 +27,8 @@ export interface AwsFailureRules<K extends SourceKind> {
   /** Error names that mean "try again later", on top of the status, `$retryable`, `$fault` and network codes. */
   unavailableNames: ReadonlySet<string>;
   /** Removes a secret the error may echo (a task token) before it is thrown; the default keeps the error as it is. */
-  redact?: (error: unknown, ref: ReferenceOf<K>) => unknown;
+  redact?: (error: unknown, ref: Ref) => unknown;
 }
-
-type ReferenceOf<K extends SourceKind> = Extract<SourceReference, { kind: K }>;
 
 /** The unavailable names every source shares (throttling and timeouts the SDK itself retries); a source adds its own. */
 export function unavailableNames(...sourceNames: string[]): ReadonlySet<string> {
@@ -62,16 +59,17 @@ const NETWORK_CODES = new Set([
  * Sends one answer with `send` and turns a failure into the resumer's result: not-waiting when the error's name says
  * so; otherwise it throws a SourceUnavailableError (the resume is finished later) or, for anything else, the error.
  */
-export async function answerAndClassify<K extends SourceKind>(
+export async function answerAndClassify<Ref extends SourceReference>(
   approval: { id: string; sourceRef: SourceReference },
-  rules: AwsFailureRules<K>,
-  send: (ref: ReferenceOf<K>) => Promise<unknown>,
+  rules: AwsFailureRules<Ref>,
+  send: (ref: Ref) => Promise<unknown>,
 ): Promise<ResumeResult> {
   const ref = approval.sourceRef;
   if (ref.kind !== rules.source) {
     throw new Error(`Approval ${approval.id} has a ${ref.kind} source reference, not ${rules.referenceName} one`);
   }
-  const sourceRef = ref as ReferenceOf<K>;
+  // The kind is the source's own: the reference is the shape its capture stored.
+  const sourceRef = ref as Ref;
   try {
     await send(sourceRef);
     return { kind: 'resumed' };

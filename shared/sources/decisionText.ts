@@ -1,5 +1,5 @@
 /** The human sentence the answer carries into the source's own audit field (Image Builder reason, SSM Comment). */
-import type { RefusalRequest, ResumeRequest } from './sourceResumer';
+import type { RefusalRequest, ResumeRequest } from '../app/sourcePorts';
 
 /**
  * E.g. `Approved by email:alice@example.com via rest at 2025-03-04T12:00:00.000Z: looks good`, or for an expiry
@@ -17,16 +17,4 @@ export function decisionText(request: ResumeRequest, answerVerbs: { approve: str
 /** E.g. `Refused by Greenlight (Greenlight.NoEligibleApprovers): no policy rule covers this ssm workflow`. */
 export function refusalText(request: RefusalRequest): string {
   return `Refused by Greenlight (${request.error}): ${request.reason}`;
-}
-
-/** The first `max` UTF-16 units of `text`, one fewer when that would cut a surrogate pair in half. */
-export function prefix(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const code = text.charCodeAt(max - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
-}
-
-/** `text`, or its longest prefix that fits in `max` UTF-16 units with a closing `…`. */
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${prefix(text, max - 1)}…`;
 }

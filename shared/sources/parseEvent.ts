@@ -1,7 +1,7 @@
 import type { z } from 'zod';
+import { MalformedEventError } from '../app/errors';
 import type { SourceKind } from '../domain/approval';
 import { redactSecrets } from '../domain/redactSecrets';
-import { MalformedEventError } from './errors';
 
 /** Parses with zod and turns a failure into a MalformedEventError that names paths and rules, never values. */
 export function parseEvent<Schema extends z.ZodType>(

@@ -11,6 +11,9 @@ import {
 import { ApprovalVersionConflictError, InvalidCursorError, UnprocessedReadError } from '../../shared/store/errors';
 import { startTestTable, type TestTable } from '../support/testTable';
 
+/** The default wait of most sources (openApproval's third argument). */
+const SEVEN_DAYS = 7 * 24 * 60 * 60;
+
 let table: TestTable;
 beforeAll(async () => {
   table = await startTestTable();
@@ -33,6 +36,7 @@ function newApproval(overrides: Partial<WaitingItem> = {}, at = new Date('2026-1
       ...overrides,
     },
     new Date(at.getTime() + counter),
+    SEVEN_DAYS,
   );
 }
 

@@ -10,10 +10,10 @@ import {
   decideApproval,
   finishInterruptedResume,
 } from '../../shared/app/decideApproval';
+import type { SourceResumer } from '../../shared/app/sourcePorts';
 import type { Approval, SourceKind } from '../../shared/domain/approval';
 import { policyDocument } from '../../shared/runtime/policy';
-import type { SourceResumer } from '../../shared/sources/sourceResumer';
-import { createSourceResumers } from '../../shared/sources/sourceResumers';
+import { createSourceClients, createSourceResumers } from '../../shared/sources/sources';
 import { DecisionHarness, type WaitingWorkflow } from '../support/decisionHarness';
 
 let stack: LocalStack;
@@ -40,14 +40,7 @@ type CrashPoint = 'before-call' | 'after-call';
 
 /** Real resumers, except that the first resume of each approval dies at the crash point. */
 async function dependencies(clock: MovableClock, crash?: CrashPoint): Promise<DecideDependencies> {
-  const { SFNClient } = await import('@aws-sdk/client-sfn');
-  const { ImagebuilderClient } = await import('@aws-sdk/client-imagebuilder');
-  const { SSMClient } = await import('@aws-sdk/client-ssm');
-  const real = createSourceResumers({
-    sfn: new SFNClient({}),
-    imagebuilder: new ImagebuilderClient({}),
-    ssm: new SSMClient({}),
-  });
+  const real = createSourceResumers(createSourceClients());
   const crashed = new Set<string>();
   const crashing = (resumer: SourceResumer): SourceResumer => ({
     kind: resumer.kind,

@@ -8,7 +8,7 @@ import { type LocalStack, startLocalStack } from '../../infra/local/localStack';
 import { decideApproval } from '../../shared/app/decideApproval';
 import type { Approval, SourceKind } from '../../shared/domain/approval';
 import { policyDocument } from '../../shared/runtime/policy';
-import { createSourceResumers } from '../../shared/sources/sourceResumers';
+import { createSourceClients, createSourceResumers } from '../../shared/sources/sources';
 import { DecisionHarness, type WaitingWorkflow } from '../support/decisionHarness';
 import { sampleEvent } from '../support/fixtures';
 
@@ -145,14 +145,7 @@ describe('interrupted answers', () => {
   it('a stuck "resuming" approval is finished by the schedule, once, even with two schedules at once', async () => {
     // Prepare: a decision that dies before its answer, with a lease already run out
     const workflow = await harness.openWaiting('imagebuilder');
-    const { SFNClient: Sfn } = await import('@aws-sdk/client-sfn');
-    const { ImagebuilderClient } = await import('@aws-sdk/client-imagebuilder');
-    const { SSMClient } = await import('@aws-sdk/client-ssm');
-    const real = createSourceResumers({
-      sfn: new Sfn({}),
-      imagebuilder: new ImagebuilderClient({}),
-      ssm: new SSMClient({}),
-    });
+    const real = createSourceResumers(createSourceClients());
     const dying = {
       kind: 'imagebuilder' as const,
       resume: async () => Promise.reject(new Error('crash before the call')),

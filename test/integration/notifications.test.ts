@@ -10,6 +10,9 @@ import { createDocumentClient } from '../../shared/runtime/createDocumentClient'
 import { DynamoDeliveryStore } from '../../shared/store/dynamoDeliveryStore';
 import { type Channel, DecisionHarness } from '../support/decisionHarness';
 
+/** The default wait of most sources (openApproval's third argument). */
+const SEVEN_DAYS = 7 * 24 * 60 * 60;
+
 let stack: LocalStack;
 let harness: DecisionHarness;
 let deliveries: DynamoDeliveryStore;
@@ -304,6 +307,7 @@ describe('two notifiers at the same moment', () => {
         approvers: ['person:alice', 'person:carol'],
       },
       new Date(),
+      SEVEN_DAYS,
     );
     await stack.store.create(approval);
     const opened = {

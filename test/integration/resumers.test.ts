@@ -1,15 +1,13 @@
-/**
- * The three resumers with real AWS SDK v3 clients (default retry: 3 attempts) against the wire-level stand-ins:
- * one answer reaches the service per resume, repeats are recognised, and throttling / 5xx is absorbed or reported.
- */
-import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AwsStandins, startAwsStandins } from '../../infra/local/standins';
-import { SourceUnavailableError } from '../../shared/sources/errors';
-import type { SourceResumer } from '../../shared/sources/sourceResumer';
-import { createSourceResumers } from '../../shared/sources/sourceResumers';
+import { SourceUnavailableError } from '../../shared/app/errors';
+import type { SourceResumer } from '../../shared/app/sourcePorts';
+import {
+  createSourceClients,
+  createSourceResumers,
+  destroySourceClients,
+  type SourceClients,
+} from '../../shared/sources/sources';
 import { captureLogs } from '../support/logCapture';
 import {
   DECIDED_AT,
@@ -22,19 +20,19 @@ import {
 const credentials = { accessKeyId: 'AKIDRESUMERTEST', secretAccessKey: 'not-a-secret' };
 
 let standins: AwsStandins;
-let clients: { sfn: SFNClient; imagebuilder: ImagebuilderClient; ssm: SSMClient };
+let clients: SourceClients;
 let resumers: Record<'stepfunctions' | 'imagebuilder' | 'ssm', SourceResumer>;
 
 beforeAll(async () => {
   standins = await startAwsStandins();
   // Like the Lambda functions: one client per service, created once, with the SDK's standard retry.
   const config = { endpoint: standins.url, region: 'us-east-1', credentials };
-  clients = { sfn: new SFNClient(config), imagebuilder: new ImagebuilderClient(config), ssm: new SSMClient(config) };
+  clients = createSourceClients(config);
   resumers = createSourceResumers(clients);
 });
 
 afterAll(async () => {
-  for (const client of Object.values(clients ?? {})) client.destroy();
+  if (clients) destroySourceClients(clients);
   await standins?.close();
 });
 

@@ -37,8 +37,8 @@ interface Script {
 }
 
 const SCRIPTS: Script[] = [
-  { name: 'one approval', sources: SOURCES, votes: [ALICE_APPROVES] },
-  { name: 'a rejection, then a late approval', sources: SOURCES, votes: [CAROL_REJECTS, ALICE_APPROVES] },
+  { name: 'one approval', sources: [...SOURCES], votes: [ALICE_APPROVES] },
+  { name: 'a rejection, then a late approval', sources: [...SOURCES], votes: [CAROL_REJECTS, ALICE_APPROVES] },
   {
     name: 'a quorum of two',
     sources: ['stepfunctions'],

@@ -1,17 +1,10 @@
-/**
- * 4b. Property-based fuzzing of every event parser (fast-check, 1000 runs each): the three sources' capture parsing
- * (createWaitingSources), the `Approval Decision` event of functions/decisionEvents.ts and Greenlight's own events
- * read by functions/notify.ts. Arbitrary JSON and mutations of the samples in events/ must give a valid result or a
- * MalformedEventError that names paths — never another exception, never a task token in the message.
- */
-import { SSMClient } from '@aws-sdk/client-ssm';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SourceKind } from '../../shared/domain/approval';
-import { MalformedEventError } from '../../shared/sources/errors';
-import { stepFunctionsSource } from '../../shared/sources/stepFunctionsSource';
-import { createWaitingSources } from '../../shared/sources/waitingSources';
-import { sampleEvent } from '../support/fixtures';
+import { MalformedEventError } from '../../shared/app/errors';
+import { SOURCE_KINDS } from '../../shared/domain/approval';
+import { createSourceClients, createWaitingSources, destroySourceClients } from '../../shared/sources/sources';
+import { stepFunctionsSource } from '../../shared/sources/stepfunctions/stepFunctionsSource';
+import { ALL_EVENT_SAMPLES, sampleEvent, WAITING_EVENT_SAMPLES_OF } from '../support/fixtures';
 import { eventArb, shortReport, taskTokensIn } from '../support/reliabilityArbitraries';
 import { DYNAMODB_WRITE_OPERATIONS } from '../support/reliabilityDynamoProxy';
 import { countKnownBug, reliabilityStats } from '../support/reliabilityStats';
@@ -21,27 +14,8 @@ const RUNS = 1000;
 /** A task token used as a key (e.g. a `context.fields` name) is echoed in the issue path of the error message. */
 export const TOKEN_IN_PATH_BUG = 'task token used as a field name → echoed in MalformedEventError path';
 
-const ALL_SAMPLES = [
-  'stepfunctions/approval-requested',
-  'stepfunctions/approval-requested-minimal',
-  'stepfunctions/lambda-invoke-payload',
-  'stepfunctions/execution-status-change-succeeded',
-  'imagebuilder/workflow-step-waiting',
-  'imagebuilder/image-state-change-available',
-  'ssm/automation-step-waiting',
-  'ssm/automation-execution-waiting',
-  'ssm/automation-execution-success',
-];
-
-const SAMPLES_OF: Record<SourceKind, string[]> = {
-  stepfunctions: [
-    'stepfunctions/approval-requested',
-    'stepfunctions/approval-requested-minimal',
-    'stepfunctions/lambda-invoke-payload',
-  ],
-  imagebuilder: ['imagebuilder/workflow-step-waiting'],
-  ssm: ['ssm/automation-step-waiting', 'ssm/automation-execution-waiting'],
-};
+const ALL_SAMPLES = ALL_EVENT_SAMPLES;
+const SAMPLES_OF = WAITING_EVENT_SAMPLES_OF;
 
 /** Every task token of the samples: none may appear in an error message, whatever was mutated. */
 const SAMPLE_TOKENS = new Set(ALL_SAMPLES.flatMap((name) => [...taskTokensIn(sampleEvent(name))]));
@@ -112,15 +86,13 @@ function greenlightEvent(detailType: string): unknown {
 
 export function eventFuzzScenarios(context: ReliabilityContext): void {
   describe(`4b. fuzzing every event parser (${RUNS} runs each): a result or a MalformedEventError naming paths`, () => {
-    const ssm = new SSMClient({});
-    afterAll(() => ssm.destroy());
-
-    const SOURCE_KINDS: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm'];
+    const clients = createSourceClients();
+    afterAll(() => destroySourceClients(clients));
 
     it.each(SOURCE_KINDS)(
       'capture parsing of %s (arbitrary JSON, mutated samples of every source)',
       async (kind) => {
-        const source = createWaitingSources({ ssm }).find((candidate) => candidate.kind === kind);
+        const source = createWaitingSources(clients).find((candidate) => candidate.kind === kind);
         if (!source) throw new Error(`no source ${kind}`);
         const own = SAMPLES_OF[kind].map((name) => sampleEvent(name));
         const others = ALL_SAMPLES.map((name) => sampleEvent(name));
@@ -226,7 +198,7 @@ export function eventFuzzScenarios(context: ReliabilityContext): void {
       const event = sampleEvent('stepfunctions/approval-requested');
       const token = event.detail.taskToken as string;
       event.detail.context.fields = { [token]: 'x' };
-      const result = await stepFunctionsSource().capture(event);
+      const result = await stepFunctionsSource.waitingSource(stepFunctionsSource.createClient(), {}).capture(event);
       if (result.kind !== 'invalid') throw new Error(`expected an invalid request, got ${result.kind}`);
       const leaked = JSON.stringify(result.issues).includes(token.slice(0, 40));
       if (leaked) countKnownBug(TOKEN_IN_PATH_BUG);

@@ -6,14 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_TABLE_NAME } from '../../infra/local/localStack';
-import type { Fault } from '../../infra/local/standins';
+import type { Fault, ServiceName } from '../../infra/local/standins';
 import { type DecisionRequest, decideApproval, finishInterruptedResume } from '../../shared/app/decideApproval';
 import { type Approval, isOpen, type SourceKind } from '../../shared/domain/approval';
 import { isDecisionRefusal } from '../../shared/domain/errors';
 import { createDocumentClient } from '../../shared/runtime/createDocumentClient';
 import { DynamoApprovalStore } from '../../shared/store/dynamoApprovalStore';
 import { DynamoDeliveryStore } from '../../shared/store/dynamoDeliveryStore';
-import { ANSWER_CALLS, type Channel, type HttpReply, type WaitingWorkflow } from '../support/decisionHarness';
+import type { Channel, HttpReply, WaitingWorkflow } from '../support/decisionHarness';
 import { openApiViolations } from '../support/openApi';
 import { DYNAMODB_WRITE_OPERATIONS } from '../support/reliabilityDynamoProxy';
 import {
@@ -30,6 +30,7 @@ import {
   standinFaultsSince,
 } from '../support/reliabilityHarness';
 import { countKnownBug, reliabilityStats } from '../support/reliabilityStats';
+import { SOURCE_TEST_KITS } from '../support/sourceTestKit';
 import { DOCUMENTED_STATUSES, type ReliabilityContext } from './context';
 
 const ALICE = 'email:alice@example.com';
@@ -57,8 +58,8 @@ async function countingFaults<T>(context: ReliabilityContext, action: () => Prom
   }
 }
 
-function answerOperation(source: SourceKind): { service: 'sfn' | 'imagebuilder' | 'ssm'; operation: string } {
-  const { service, operations } = ANSWER_CALLS[source];
+function answerOperation(source: SourceKind): { service: ServiceName; operation: string } {
+  const { service, operations } = SOURCE_TEST_KITS[source].answerCalls;
   return { service, operation: operations[0] as string };
 }
 

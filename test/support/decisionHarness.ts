@@ -9,7 +9,7 @@ import { LOCAL_DECISION_BUS_NAME, type LocalStack } from '../../infra/local/loca
 import { type RestClientCredentials, signRestRequest } from '../../shared/channels/restSignature';
 import { signSlackRequest } from '../../shared/channels/slackSignature';
 import type { SourceKind } from '../../shared/domain/approval';
-import { sampleEvent } from './fixtures';
+import { type OpenWaitingOptions, SOURCE_TEST_KITS } from './sourceTestKit';
 
 export type Channel = 'rest' | 'review-link' | 'eventbridge' | 'slack';
 
@@ -26,13 +26,6 @@ export interface HttpReply {
   headers: Record<string, string>;
   body: string;
 }
-
-/** The operation each source is answered with, per stand-in service name. */
-export const ANSWER_CALLS: Record<SourceKind, { service: 'sfn' | 'imagebuilder' | 'ssm'; operations: string[] }> = {
-  stepfunctions: { service: 'sfn', operations: ['SendTaskSuccess', 'SendTaskFailure'] },
-  imagebuilder: { service: 'imagebuilder', operations: ['SendWorkflowStepAction'] },
-  ssm: { service: 'ssm', operations: ['SendAutomationSignal'] },
-};
 
 /** The people map's Slack ids of the test approvers (infra/policy.json). */
 const SLACK_IDS: Record<string, string> = {
@@ -55,62 +48,15 @@ export class DecisionHarness {
     this.eventBridge.destroy();
   }
 
-  /**
-   * A new waiting workflow of this source, captured as the real event would capture it. Approver: alice. Step
-   * Functions: the state machine is `deploy` unless told (`canary-…` meets the rule that lists `client:ci-gate`), and
-   * the request names alice and carol unless told (`approvers: null`: it names nobody, the rule's approvers stay).
-   */
-  async openWaiting(
-    source: SourceKind,
-    options: {
-      requiredApprovals?: number;
-      requestedBy?: string;
-      stateMachineName?: string;
-      approvers?: string[] | null;
-    } = {},
-  ): Promise<WaitingWorkflow> {
-    const { stack } = this;
-    if (source === 'stepfunctions') {
-      const execution = stack.standins.stepFunctions.startWaitingExecution({
-        stateMachineName: options.stateMachineName ?? 'deploy',
-      });
-      const event = sampleEvent('stepfunctions/approval-requested');
-      event.resources = [execution.executionArn, execution.stateMachineArn];
-      event.detail.taskToken = execution.taskToken;
-      if (options.approvers === null) delete event.detail.approvers;
-      else event.detail.approvers = options.approvers ?? ['email:alice@example.com', 'email:carol@example.com'];
-      event.detail.requiredApprovals = options.requiredApprovals ?? 1;
-      if (options.requestedBy) event.detail.requestedBy = options.requestedBy;
-      const approvalId = await this.capture(event);
-      return {
-        source,
-        approvalId,
-        taskToken: execution.taskToken,
-        matchesCall: (input) => input.taskToken === execution.taskToken,
-      };
-    }
-    if (source === 'imagebuilder') {
-      const step = stack.standins.imageBuilder.addWaitingStep({ imageName: 'golden-test', stepName: 'Approve' });
-      const event = sampleEvent('imagebuilder/workflow-step-waiting');
-      event.resources = [step.imageBuildVersionArn, step.workflowBuildVersionArn];
-      event.detail['workflow-step-execution-id'] = step.workflowStepExecutionId;
-      event.detail['workflow-execution-id'] = step.workflowExecutionId;
-      const approvalId = await this.capture(event);
-      return { source, approvalId, matchesCall: (input) => input.stepExecutionId === step.workflowStepExecutionId };
-    }
-    const automation = stack.standins.ssm.startWaitingAutomation({
-      documentName: 'Deploy',
-      approvers: ['arn:aws:iam::111122223333:role/greenlight', 'arn:aws:iam::111122223333:user/alice', 'carol'],
-      minRequiredApprovals: 1,
-    });
-    const event = sampleEvent('ssm/automation-step-waiting');
-    event.detail.ExecutionId = automation.automationExecutionId;
-    event.detail.StepName = automation.stepName;
-    const approvalId = await this.capture(event);
+  /** A new waiting workflow of this source, captured as the real event would capture it (approver: alice). */
+  async openWaiting(source: SourceKind, options: OpenWaitingOptions = {}): Promise<WaitingWorkflow> {
+    const waiting = SOURCE_TEST_KITS[source].openWaiting(this.stack, options);
+    const approvalId = await this.capture(waiting.event);
     return {
       source,
       approvalId,
-      matchesCall: (input) => input.AutomationExecutionId === automation.automationExecutionId,
+      matchesCall: waiting.matchesCall,
+      ...(waiting.taskToken ? { taskToken: waiting.taskToken } : {}),
     };
   }
 
@@ -124,7 +70,7 @@ export class DecisionHarness {
 
   /** The answer calls the stand-in received for this workflow. */
   answerCalls(workflow: WaitingWorkflow) {
-    const { service, operations } = ANSWER_CALLS[workflow.source];
+    const { service, operations } = SOURCE_TEST_KITS[workflow.source].answerCalls;
     return operations
       .flatMap((operation) => this.stack.standins.callsTo(service, operation))
       .filter((call) => workflow.matchesCall(call.input as Record<string, unknown>));

@@ -1,27 +1,24 @@
-/**
- * Tools of the reliability suite (test/reliability/): a clock to move past resume leases, the decide use case's
- * dependencies with crash points around every store access and resume call, SDK clients of our own (short
- * timeouts), the function handlers invoked directly with API Gateway v2 events, and the final-state check that
- * compares an approval with what its waiting workflow actually received from the stand-ins.
- */
-import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { fromApiGatewayResult, toApiGatewayEvent } from '../../infra/local/apiGatewayEvent';
 import { loadHttpApiRoutes, matchHttpApiRoute } from '../../infra/local/httpApiRoutes';
 import type { LocalStack } from '../../infra/local/localStack';
 import type { RecordedCall } from '../../infra/local/standins';
 import type { DecideDependencies } from '../../shared/app/decideApproval';
 import type { Clock, Log } from '../../shared/app/ports';
-import type { Approval, SourceKind } from '../../shared/domain/approval';
+import type { SourceResumer } from '../../shared/app/sourcePorts';
+import { type Approval, SOURCE_KINDS, type SourceKind } from '../../shared/domain/approval';
 import { policyDocument } from '../../shared/runtime/policy';
-import type { SourceResumer } from '../../shared/sources/sourceResumer';
-import { createSourceResumers } from '../../shared/sources/sourceResumers';
+import {
+  createSourceClients,
+  createSourceResumers,
+  destroySourceClients,
+  type SourceClients,
+} from '../../shared/sources/sources';
 import type { ApprovalStore } from '../../shared/store/approvalStore';
-import { ANSWER_CALLS, type HttpReply, type WaitingWorkflow } from './decisionHarness';
+import type { HttpReply, WaitingWorkflow } from './decisionHarness';
 import { reliabilityStats } from './reliabilityStats';
+import { SOURCE_TEST_KITS } from './sourceTestKit';
 
-export const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm'];
+export const SOURCES: readonly SourceKind[] = SOURCE_KINDS;
 export const RESUME_LEASE_SECONDS = 30;
 
 export class MovableClock implements Clock {
@@ -43,7 +40,7 @@ export type Answer = 'approve' | 'reject';
 
 /** Every answer call the stand-in received for this workflow, failed ones included. */
 export function answerCallsOf(stack: LocalStack, workflow: WaitingWorkflow): RecordedCall[] {
-  const { service, operations } = ANSWER_CALLS[workflow.source];
+  const { service, operations } = SOURCE_TEST_KITS[workflow.source].answerCalls;
   return stack.standins.calls.filter(
     (call) =>
       call.service === service &&
@@ -53,26 +50,21 @@ export function answerCallsOf(stack: LocalStack, workflow: WaitingWorkflow): Rec
   );
 }
 
-function answerOf(source: SourceKind, call: RecordedCall): Answer {
-  const input = call.input as Record<string, unknown>;
-  if (source === 'stepfunctions') return call.operation === 'SendTaskSuccess' ? 'approve' : 'reject';
-  if (source === 'imagebuilder') return input.action === 'RESUME' ? 'approve' : 'reject';
-  return input.SignalType === 'Approve' ? 'approve' : 'reject';
-}
-
 /**
  * The answers that took effect: calls the stand-in applied (it produced an output, even when the reply was then
  * lost). Image Builder replays of one clientToken return the first response without acting again: counted once.
  */
 export function effectiveAnswers(stack: LocalStack, workflow: WaitingWorkflow): Answer[] {
+  const kit = SOURCE_TEST_KITS[workflow.source];
   const applied = answerCallsOf(stack, workflow).filter((call) => call.output !== undefined);
-  if (workflow.source !== 'imagebuilder') return applied.map((call) => answerOf(workflow.source, call));
-  const byToken = new Map<string, Answer>();
+  const keyOf = kit.idempotencyKeyOf;
+  if (keyOf === undefined) return applied.map((call) => kit.answerOf(call));
+  const byKey = new Map<string, Answer>();
   for (const call of applied) {
-    const token = String((call.input as { clientToken?: string }).clientToken);
-    if (!byToken.has(token)) byToken.set(token, answerOf(workflow.source, call));
+    const key = keyOf(call);
+    if (!byKey.has(key)) byKey.set(key, kit.answerOf(call));
   }
-  return [...byToken.values()];
+  return [...byKey.values()];
 }
 
 export interface FinalState {
@@ -125,12 +117,7 @@ export function slackFaultsSince(stack: LocalStack, from: number, injectedErrors
 
 // ── the decide use case with our own dependencies ──────────────────────────────────────────────────────────────────
 
-export interface ResumerClients {
-  sfn: SFNClient;
-  imagebuilder: ImagebuilderClient;
-  ssm: SSMClient;
-  destroy(): void;
-}
+export type ResumerClients = SourceClients & { destroy(): void };
 
 /** SDK clients to the stand-ins (standard configuration chain), optionally with a short per-attempt timeout. */
 export function resumerClients(options: { requestTimeoutMs?: number } = {}): ResumerClients {
@@ -144,17 +131,8 @@ export function resumerClients(options: { requestTimeoutMs?: number } = {}): Res
             throwOnRequestTimeout: true, // else the handler only warns and keeps waiting
           },
         };
-  const clients = {
-    sfn: new SFNClient(config),
-    imagebuilder: new ImagebuilderClient(config),
-    ssm: new SSMClient(config),
-  };
-  return {
-    ...clients,
-    destroy: () => {
-      for (const client of Object.values(clients)) client.destroy();
-    },
-  };
+  const clients = createSourceClients(config);
+  return { ...clients, destroy: () => destroySourceClients(clients) };
 }
 
 export function decideDependencies(options: {

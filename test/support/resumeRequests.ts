@@ -1,11 +1,13 @@
 /** Approvals waiting in each source, and the resume requests that answer them, for the resumer tests. */
+
+import type { ResumeRequest } from '../../shared/app/sourcePorts';
 import { type Approval, openApproval } from '../../shared/domain/approval';
-import type {
-  ImageBuilderReference,
-  SsmAutomationReference,
-  StepFunctionsReference,
-} from '../../shared/domain/sourceReference';
-import type { ResumeRequest } from '../../shared/sources/sourceResumer';
+import type { ImageBuilderReference } from '../../shared/sources/imagebuilder/imageBuilderReference';
+import type { SsmAutomationReference } from '../../shared/sources/ssm/ssmAutomationReference';
+import type { StepFunctionsReference } from '../../shared/sources/stepfunctions/stepFunctionsReference';
+
+/** The default wait of most sources (openApproval's third argument). */
+const SEVEN_DAYS = 7 * 24 * 60 * 60;
 
 /** When the fixture approvals open, unless a test says otherwise. */
 export const OPENED_AT = '2025-03-04T12:00:00.000Z';
@@ -27,6 +29,7 @@ export function stepFunctionsApproval(
       title,
     },
     openedAt,
+    SEVEN_DAYS,
   );
 }
 
@@ -45,6 +48,7 @@ export function imageBuilderApproval(
       title,
     },
     openedAt,
+    SEVEN_DAYS,
   );
 }
 
@@ -63,6 +67,7 @@ export function ssmAutomationApproval(
       title,
     },
     openedAt,
+    SEVEN_DAYS,
   );
 }
 

@@ -10,6 +10,9 @@ import {
   openApiViolations,
 } from '../support/openApi';
 
+/** The default wait of most sources (openApproval's third argument). */
+const SEVEN_DAYS = 7 * 24 * 60 * 60;
+
 const json = (statusCode: number, body: unknown, contentType = 'application/json; charset=utf-8'): OpenApiResponse => ({
   statusCode,
   headers: { 'Content-Type': contentType },
@@ -38,6 +41,7 @@ function storedApproval(): Approval {
       requestedBy: 'email:cy@example.com',
     },
     NOW,
+    SEVEN_DAYS,
   );
   return {
     ...approval,
@@ -206,6 +210,7 @@ describe('expectMatchesOpenApi', () => {
           title: 'Patch',
         },
         NOW,
+        SEVEN_DAYS,
       ),
     );
     expectMatchesOpenApi('POST', '/v1/approvals/{id}/decision', json(200, fresh));

@@ -12,9 +12,8 @@ import { readRequestBody } from '../readRequestBody';
 import type { AwsError } from './awsError';
 import { newUuid } from './awsIds';
 import type { ServiceName } from './callLog';
-import { IMAGE_BUILDER_ROUTES } from './imageBuilderStandin';
 import type { Input } from './inputFields';
-import { SES_ROUTES } from './sesStandin';
+import type { StandinService } from './standinService';
 
 export type WireProtocol = 'awsJson1_0' | 'awsJson1_1' | 'restJson1';
 
@@ -22,32 +21,60 @@ export interface WireRoute {
   service: ServiceName;
   operation: string;
   protocol: WireProtocol;
+  /** restJson1 members bound to the path (`{CallbackId}`), URL-decoded. */
+  pathMembers?: Record<string, string>;
 }
-
-const JSON_RPC_TARGETS: Record<string, { service: ServiceName; protocol: WireProtocol }> = {
-  AWSStepFunctions: { service: 'sfn', protocol: 'awsJson1_0' },
-  AmazonSSM: { service: 'ssm', protocol: 'awsJson1_1' },
-  AWSEvents: { service: 'eventbridge', protocol: 'awsJson1_1' },
-};
-
-/** restJson1 operations: method + path → service and operation. */
-const REST_ROUTES: { service: ServiceName; method: string; path: string; operation: string }[] = [
-  ...IMAGE_BUILDER_ROUTES.map((route) => ({ service: 'imagebuilder' as const, ...route })),
-  ...SES_ROUTES.map((route) => ({ service: 'sesv2' as const, ...route })),
-];
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-/** Finds the service and operation a request is for, or undefined when it matches nothing. */
-export function resolveRoute(request: IncomingMessage, url: URL): WireRoute | undefined {
+/** Finds the service and operation a request is for, among `services`, or undefined when it matches nothing. */
+export function resolveRoute(
+  services: readonly StandinService[],
+  request: IncomingMessage,
+  url: URL,
+): WireRoute | undefined {
   const target = request.headers['x-amz-target'];
   if (typeof target === 'string') {
     const [prefix = '', operation = ''] = target.split('.');
-    const known = JSON_RPC_TARGETS[prefix];
-    return known ? { ...known, operation } : undefined;
+    for (const { service, wire } of services) {
+      if (wire.protocol !== 'restJson1' && wire.targetPrefix === prefix) {
+        return { service, operation, protocol: wire.protocol };
+      }
+    }
+    return undefined;
   }
-  const route = REST_ROUTES.find((entry) => entry.method === request.method && entry.path === url.pathname);
-  return route ? { service: route.service, operation: route.operation, protocol: 'restJson1' } : undefined;
+  for (const { service, wire } of services) {
+    if (wire.protocol !== 'restJson1') continue;
+    for (const route of wire.routes) {
+      if (route.method !== request.method) continue;
+      const pathMembers = matchPath(route.path, url.pathname);
+      if (pathMembers) return { service, operation: route.operation, protocol: 'restJson1', pathMembers };
+    }
+  }
+  return undefined;
+}
+
+/** `/a/{Id}/b` against `/a/x%2By/b` → `{Id: 'x+y'}`; undefined when the path does not match. */
+function matchPath(pattern: string, pathname: string): Record<string, string> | undefined {
+  const patternParts = pattern.split('/');
+  const parts = pathname.split('/');
+  if (patternParts.length !== parts.length) return undefined;
+  const members: Record<string, string> = {};
+  for (const [index, part] of patternParts.entries()) {
+    const actual = parts[index] ?? '';
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (name === undefined) {
+      if (part !== actual) return undefined;
+    } else {
+      if (actual === '') return undefined;
+      try {
+        members[name] = decodeURIComponent(actual);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return members;
 }
 
 /** Reads the body as text; rejects bodies over 2 MiB. */
@@ -58,10 +85,12 @@ export async function readBody(request: IncomingMessage): Promise<string> {
 
 /** The operation input: query members for restJson1 GET, else the JSON body (an empty body is `{}`). */
 export function parseInput(route: WireRoute, method: string | undefined, url: URL, body: string): Input {
-  if (route.protocol === 'restJson1' && method === 'GET') return Object.fromEntries(url.searchParams);
+  if (route.protocol === 'restJson1' && method === 'GET') {
+    return { ...Object.fromEntries(url.searchParams), ...route.pathMembers };
+  }
   const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('Body is not an object');
-  return parsed as Input;
+  return { ...(parsed as Input), ...route.pathMembers };
 }
 
 export function sendOutput(response: ServerResponse, protocol: WireProtocol, output: unknown): void {

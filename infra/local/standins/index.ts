@@ -6,22 +6,23 @@
  */
 import type { AddressInfo } from 'node:net';
 import { CallLog, type RecordedCall, type ServiceName } from './callLog';
-import { EventBridgeStandin, type PutEventsListener } from './eventBridgeStandin';
+import { EventBridgeStandin, type PutEventsListener } from './eventbridge/eventBridgeStandin';
 import { type Fault, FaultInjector } from './faultInjector';
-import { emptyImageBuilderState, ImageBuilderStandin, type ImageBuilderState } from './imageBuilderStandin';
-import { emptySesState, type SentEmail, SesStandin, type SesState } from './sesStandin';
-import { emptySsmState, SsmStandin, type SsmState } from './ssmStandin';
+import { emptyImageBuilderState, ImageBuilderStandin } from './imagebuilder/imageBuilderStandin';
+import { emptySesState, type SentEmail, SesStandin } from './ses/sesStandin';
+import { emptySsmState, SsmStandin } from './ssm/ssmStandin';
 import { createStandinServer } from './standinServer';
+import type { StatefulStandin } from './standinService';
 import { loadStateFile, saveStateFile } from './stateFile';
-import { emptyStepFunctionsState, StepFunctionsStandin, type StepFunctionsState } from './stepFunctionsStandin';
+import { emptyStepFunctionsState, StepFunctionsStandin } from './stepfunctions/stepFunctionsStandin';
 
 export type { RecordedCall, ServiceName } from './callLog';
-export type { DeliveredEntry, PutEventsListener } from './eventBridgeStandin';
+export type { DeliveredEntry, PutEventsListener } from './eventbridge/eventBridgeStandin';
 export type { Fault } from './faultInjector';
-export type { WaitingStep, WorkflowStepRecord } from './imageBuilderStandin';
-export type { SentEmail } from './sesStandin';
-export type { AutomationRecord, ParameterRecord, WaitingAutomation } from './ssmStandin';
-export type { ExecutionRecord, WaitingExecution } from './stepFunctionsStandin';
+export type { WaitingStep, WorkflowStepRecord } from './imagebuilder/imageBuilderStandin';
+export type { SentEmail } from './ses/sesStandin';
+export type { AutomationRecord, ParameterRecord, WaitingAutomation } from './ssm/ssmStandin';
+export type { ExecutionRecord, WaitingExecution } from './stepfunctions/stepFunctionsStandin';
 
 export interface AwsStandinsOptions {
   /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
@@ -52,37 +53,40 @@ export interface AwsStandins {
   close(): Promise<void>;
 }
 
-interface PersistedState {
-  sfn: StepFunctionsState;
-  imagebuilder: ImageBuilderState;
-  ssm: SsmState;
-  ses: SesState;
-}
+/** The state file: each stateful stand-in's state under its service name. */
+type PersistedState = Partial<Record<ServiceName, unknown>>;
 
 export async function startAwsStandins(options: AwsStandinsOptions = {}): Promise<AwsStandins> {
   const now = options.now ?? (() => new Date());
   const { statePath } = options;
-  const loaded = statePath ? loadStateFile<Partial<PersistedState>>(statePath) : undefined;
-  const snapshot = (): PersistedState => ({
-    sfn: stepFunctions.snapshot,
-    imagebuilder: imageBuilder.snapshot,
-    ssm: ssm.snapshot,
-    ses: ses.snapshot,
-  });
+  const loaded = statePath ? loadStateFile<PersistedState>(statePath) : undefined;
   const save = () => {
     if (statePath) saveStateFile(statePath, snapshot());
   };
+  /** A stand-in's saved state (when the file has one) or its empty state. */
+  const initial = <State>(service: ServiceName, empty: () => State): State =>
+    (loaded?.[service] as State | undefined) ?? empty();
 
-  const stepFunctions = new StepFunctionsStandin(loaded?.sfn ?? emptyStepFunctionsState(), now, save);
-  const imageBuilder = new ImageBuilderStandin(loaded?.imagebuilder ?? emptyImageBuilderState(), now, save);
-  const ssm = new SsmStandin(loaded?.ssm ?? emptySsmState(), now, save);
-  const ses = new SesStandin(loaded?.ses ?? emptySesState(), now, save);
+  // Adding a service: its folder, and its line here (and in `services` below).
+  const stepFunctions = new StepFunctionsStandin(initial('sfn', emptyStepFunctionsState), now, save);
+  const imageBuilder = new ImageBuilderStandin(initial('imagebuilder', emptyImageBuilderState), now, save);
+  const ssm = new SsmStandin(initial('ssm', emptySsmState), now, save);
+  const ses = new SesStandin(initial('sesv2', emptySesState), now, save);
   const eventBridge = new EventBridgeStandin();
+  const services = { sfn: stepFunctions, imagebuilder: imageBuilder, ssm, eventbridge: eventBridge, sesv2: ses };
+  const stateful: [ServiceName, StatefulStandin<unknown>, () => unknown][] = [
+    ['sfn', stepFunctions, emptyStepFunctionsState],
+    ['imagebuilder', imageBuilder, emptyImageBuilderState],
+    ['ssm', ssm, emptySsmState],
+    ['sesv2', ses, emptySesState],
+  ];
+  const snapshot = (): PersistedState =>
+    Object.fromEntries(stateful.map(([service, standin]) => [service, standin.snapshot]));
   const callLog = new CallLog();
   const faults = new FaultInjector();
 
   const server = createStandinServer({
-    services: { sfn: stepFunctions, imagebuilder: imageBuilder, ssm, eventbridge: eventBridge, sesv2: ses },
+    services,
     calls: callLog,
     faults,
     now,
@@ -105,10 +109,7 @@ export async function startAwsStandins(options: AwsStandinsOptions = {}): Promis
     failNext: (service, operation, fault) => faults.add(service, operation, fault),
     onPutEvents: (listener) => eventBridge.onPutEvents(listener),
     reset() {
-      stepFunctions.replaceState(emptyStepFunctionsState());
-      imageBuilder.replaceState(emptyImageBuilderState());
-      ssm.replaceState(emptySsmState());
-      ses.replaceState(emptySesState());
+      for (const [, standin, empty] of stateful) standin.replaceState(empty());
       callLog.clear();
       faults.clear();
       save();

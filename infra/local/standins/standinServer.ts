@@ -37,7 +37,7 @@ async function handleRequest(parts: StandinServerParts, request: IncomingMessage
   if (request.method === 'GET' && url.pathname === '/__standins/state')
     return sendJson(response, 200, parts.inspectState());
 
-  const route = resolveRoute(request, url);
+  const route = resolveRoute(Object.values(parts.services), request, url);
   const service = route ? parts.services[route.service] : undefined;
   if (!route || !service?.operations.includes(route.operation)) {
     const protocol = route?.protocol ?? 'restJson1';

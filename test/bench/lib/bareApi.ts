@@ -3,13 +3,13 @@
  * adapter (payload format 2.0, infra/local/apiGatewayEvent.ts) and the same route matching
  * (infra/local/httpApiRoutes.ts). So a bare function and the real one differ only in what the function does.
  */
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { fromApiGatewayResult, toApiGatewayEvent } from '../../../infra/local/apiGatewayEvent';
 import { type HttpApiRoute, matchHttpApiRoute } from '../../../infra/local/httpApiRoutes';
+import { lambdaContext } from '../../../infra/local/lambdaContext';
 
 export type BareHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -17,23 +17,6 @@ export interface BareRoute {
   method: string;
   path: string;
   handler: BareHandler;
-}
-
-export function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 export async function startBareApi(bareRoutes: BareRoute[]): Promise<{ url: string; close(): Promise<void> }> {

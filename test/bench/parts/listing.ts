@@ -16,6 +16,9 @@ import type { DynamoRequestRecord } from '../lib/dynamoCountingProxy';
 import { type PartResult, type Row, ratioRow } from '../lib/results';
 import { mapConcurrently, mean, percentile, progress, round } from '../lib/stats';
 
+/** The default wait of most sources (openApproval's third argument). */
+const SEVEN_DAYS = 7 * 24 * 60 * 60;
+
 const STORED = 10_000;
 const BATCH = 100;
 const LIMITS = [25, 100];
@@ -41,6 +44,7 @@ function storedApproval(index: number, base: number): Approval {
       timeoutSeconds: 7 * 24 * 60 * 60,
     },
     new Date(base + index),
+    SEVEN_DAYS,
   );
 }
 

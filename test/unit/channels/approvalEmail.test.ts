@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ApprovalEmailOptions, approvalEmail } from '../../../shared/channels/approvalEmail';
-import { consoleLinksFor } from '../../../shared/channels/reviewPages';
 import type { PublicApproval } from '../../../shared/domain/approval';
+import { consoleLinksFor } from '../../../shared/sources/sourcePresentations';
 import { APPROVAL_ID, EXECUTION_ARN, NOW, publicApprovalFixtures, TASK_TOKEN } from '../../support/publicApprovals';
 
 const REVIEW_URL = `https://greenlight.example.com/review/${APPROVAL_ID}?t=v1.alice.signature`;

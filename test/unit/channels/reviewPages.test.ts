@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   CONTENT_SECURITY_POLICY,
-  consoleLinksFor,
   escapeHtml,
   type HtmlResponse,
   type ReviewPageInput,
@@ -11,6 +10,7 @@ import {
   timeLeft,
 } from '../../../shared/channels/reviewPages';
 import type { PublicApproval } from '../../../shared/domain/approval';
+import { consoleLinksFor } from '../../../shared/sources/sourcePresentations';
 import { EXECUTION_ARN, NOW, publicApprovalFixtures, TASK_TOKEN } from '../../support/publicApprovals';
 
 const XSS = '<script>alert(1)</script>"onmouseover=alert(2) \'x';

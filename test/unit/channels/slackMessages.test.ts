@@ -1,6 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock, RichTextBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { consoleLinksFor, type PageLink } from '../../../shared/channels/reviewPages';
+import type { PageLink } from '../../../shared/channels/reviewPages';
 import {
   approvalMessage,
   COMMENT_MODAL_CALLBACK_ID,
@@ -14,6 +14,7 @@ import {
   type SlackMessage,
 } from '../../../shared/channels/slackMessages';
 import { type Approval, type PublicApproval, toPublicApproval } from '../../../shared/domain/approval';
+import { consoleLinksFor } from '../../../shared/sources/sourcePresentations';
 import { APPROVAL_ID, EXECUTION_ARN, NOW, publicApprovalFixtures, TASK_TOKEN } from '../../support/publicApprovals';
 
 const { storedApproval, publicApproval } = publicApprovalFixtures({

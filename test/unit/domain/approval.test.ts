@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   APPROVAL_ID_PATTERN,
   approvalIdFor,
-  DEFAULT_TIMEOUT_SECONDS,
   isPastDeadline,
   openApproval,
   toPublicApproval,
   type WaitingItem,
 } from '../../../shared/domain/approval';
+
+/** The default wait of most sources (openApproval's third argument). */
+const SEVEN_DAYS = 7 * 24 * 60 * 60;
 
 const now = new Date('2026-11-22T10:00:00.000Z');
 const waitingItem: WaitingItem = {
@@ -46,7 +48,7 @@ describe('approvalIdFor', () => {
 describe('openApproval', () => {
   it('opens a pending approval with deduplicated approvers, one history entry and version 1', () => {
     // Act
-    const approval = openApproval(waitingItem, now);
+    const approval = openApproval(waitingItem, now, SEVEN_DAYS);
     // Assess
     expect(approval).toMatchObject({
       id: approvalIdFor('stepfunctions', 'token-123'),
@@ -63,24 +65,19 @@ describe('openApproval', () => {
   });
 
   it("uses the request's timeout when given", () => {
-    const approval = openApproval({ ...waitingItem, timeoutSeconds: 3600 }, now);
+    const approval = openApproval({ ...waitingItem, timeoutSeconds: 3600 }, now, SEVEN_DAYS);
     expect(approval.expiresAt).toBe('2026-11-22T11:00:00.000Z');
   });
 
-  it.each([
-    ['stepfunctions', 7],
-    ['imagebuilder', 3],
-    ['ssm', 7],
-  ] as const)("uses the source's native default deadline for %s (%i days)", (source, days) => {
-    const approval = openApproval({ ...waitingItem, source }, now);
-    expect(DEFAULT_TIMEOUT_SECONDS[source]).toBe(days * 86400);
-    expect(Date.parse(approval.expiresAt) - now.getTime()).toBe(days * 86400 * 1000);
+  it("uses the source's default deadline when the request gives none", () => {
+    const approval = openApproval({ ...waitingItem, source: 'imagebuilder' }, now, 3 * 86400);
+    expect(Date.parse(approval.expiresAt) - now.getTime()).toBe(3 * 86400 * 1000);
   });
 });
 
 describe('isPastDeadline', () => {
   it('is false before the deadline and true from it on', () => {
-    const approval = openApproval({ ...waitingItem, timeoutSeconds: 60 }, now);
+    const approval = openApproval({ ...waitingItem, timeoutSeconds: 60 }, now, SEVEN_DAYS);
     expect(isPastDeadline(approval, new Date(now.getTime() + 59_999))).toBe(false);
     expect(isPastDeadline(approval, new Date(now.getTime() + 60_000))).toBe(true);
   });
@@ -88,7 +85,7 @@ describe('isPastDeadline', () => {
 
 describe('toPublicApproval', () => {
   it('drops the source reference that holds the task token', () => {
-    const approval = openApproval(waitingItem, now);
+    const approval = openApproval(waitingItem, now, SEVEN_DAYS);
     const shown = toPublicApproval(approval);
     expect(shown).not.toHaveProperty('sourceRef');
     expect(JSON.stringify(shown)).not.toContain('token-123');

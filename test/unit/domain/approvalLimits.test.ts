@@ -12,8 +12,11 @@ import { MAX_IDENTITY_LENGTH } from '../../../shared/domain/identity';
 import { applyPolicy, MAX_PEOPLE_PER_APPROVAL } from '../../../shared/domain/policy';
 import { parsePolicyDocument } from '../../../shared/domain/policyDocument';
 import { MAX_REQUEST_BYTES, requestBytes } from '../../../shared/sources/approvalRequestSchema';
-import { stepFunctionsSource } from '../../../shared/sources/stepFunctionsSource';
+import { stepFunctionsSource } from '../../../shared/sources/stepfunctions/stepFunctionsSource';
 import { sampleEvent } from '../../support/fixtures';
+
+/** The default wait of most sources (openApproval's third argument). */
+const SEVEN_DAYS = 7 * 24 * 60 * 60;
 
 const DYNAMODB_ITEM_LIMIT = 400 * 1024;
 /** A character that costs 3 bytes in UTF-8 (the most a UTF-16 unit can cost). */
@@ -55,7 +58,7 @@ async function largestRequest() {
     if (requestBytes({ ...event.detail, context: { ...event.detail.context, fields } }) > MAX_REQUEST_BYTES) break;
     event.detail.context.fields = fields;
   }
-  const result = await stepFunctionsSource().capture(event);
+  const result = await stepFunctionsSource.waitingSource(stepFunctionsSource.createClient(), {}).capture(event);
   if (result.kind !== 'waiting') throw new Error(`the largest request must be valid, got ${result.kind}`);
   return { item: result.item, bytes: requestBytes(event.detail) };
 }
@@ -83,7 +86,7 @@ describe('approval item size', () => {
     });
     const applied = applyPolicy({ ...item, requestedBy: undefined }, policy);
     if (applied.kind !== 'eligible') throw new Error(applied.reason);
-    let approval = openApproval(applied.item, new Date('2026-11-29T10:00:00.000Z'));
+    let approval = openApproval(applied.item, new Date('2026-11-29T10:00:00.000Z'), SEVEN_DAYS);
     // Act: every person votes with the longest comment through a client; then the answer and its history
     approval = {
       ...approval,

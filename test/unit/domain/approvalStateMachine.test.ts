@@ -3,6 +3,9 @@ import { type ApprovalStatus, openApproval } from '../../../shared/domain/approv
 import { ALLOWED_TRANSITIONS, canTransition, isClosed, transition } from '../../../shared/domain/approvalStateMachine';
 import { InvalidTransitionError } from '../../../shared/domain/errors';
 
+/** The default wait of most sources (openApproval's third argument). */
+const SEVEN_DAYS = 7 * 24 * 60 * 60;
+
 const now = new Date('2026-11-22T10:00:00.000Z');
 const later = new Date('2026-11-22T10:05:00.000Z');
 const pending = openApproval(
@@ -14,6 +17,7 @@ const pending = openApproval(
     title: 'Approve',
   },
   now,
+  SEVEN_DAYS,
 );
 const withStatus = (status: ApprovalStatus) => ({ ...pending, status });
 

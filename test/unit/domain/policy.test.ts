@@ -21,6 +21,9 @@ import {
 } from '../../../shared/domain/policy';
 import { InvalidPolicyError, parsePolicyDocument } from '../../../shared/domain/policyDocument';
 
+/** The default wait of most sources (openApproval's third argument). */
+const SEVEN_DAYS = 7 * 24 * 60 * 60;
+
 const people = {
   alice: ['email:alice@example.com', 'slack:U024BE7LH'],
   bob: ['email:bob@example.com'],
@@ -62,6 +65,7 @@ function approval(overrides: Partial<Approval> = {}): Approval {
         requestedBy: 'email:bob@example.com',
       },
       now,
+      SEVEN_DAYS,
     ),
     ...overrides,
   };

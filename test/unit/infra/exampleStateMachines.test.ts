@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { approvalRequestSchema } from '../../../shared/sources/approvalRequestSchema';
-import { REJECTED_ERROR } from '../../../shared/sources/stepFunctionsResumer';
-import { APPROVAL_REQUESTED_DETAIL_TYPE } from '../../../shared/sources/stepFunctionsSource';
+import { APPROVAL_REQUESTED_DETAIL_TYPE } from '../../../shared/sources/stepfunctions/stepFunctionsCapture';
+import { REJECTED_ERROR } from '../../../shared/sources/stepfunctions/stepFunctionsResumer';
 
 // biome-ignore lint/suspicious/noExplicitAny: Amazon States Language documents are plain JSON
 const load = (name: string): any => JSON.parse(readFileSync(`infra/examples/${name}`, 'utf8'));

@@ -15,15 +15,15 @@ import {
 } from '@aws-sdk/client-imagebuilder';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { SourceUnavailableError } from '../../../shared/app/errors';
+import type { ResumeRequest } from '../../../shared/app/sourcePorts';
 import { approvalIdFor } from '../../../shared/domain/approval';
-import { SourceUnavailableError } from '../../../shared/sources/errors';
 import {
   imageBuilderClientToken,
   imageBuilderResumer,
   MAX_CLIENT_TOKEN_CHARS,
   MAX_REASON_CHARS,
-} from '../../../shared/sources/imageBuilderResumer';
-import type { ResumeRequest } from '../../../shared/sources/sourceResumer';
+} from '../../../shared/sources/imagebuilder/imageBuilderResumer';
 import { DECIDED_AT, imageBuilderApproval, resumeRequest } from '../../support/resumeRequests';
 
 const STEP_EXECUTION_ID = 'step-8c8f1a3e-5f4b-4d7e-9a3b-2b1c0d9e8f7a';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedEventError } from '../../../shared/sources/errors';
-import { imageBuilderSource } from '../../../shared/sources/imageBuilderSource';
+import { MalformedEventError } from '../../../shared/app/errors';
+import { imageBuilderSource } from '../../../shared/sources/imagebuilder/imageBuilderSource';
 import { sampleEvent } from '../../support/fixtures';
 
-const source = imageBuilderSource();
+const source = imageBuilderSource.waitingSource(imageBuilderSource.createClient(), {});
 const IMAGE_ARN = 'arn:aws:imagebuilder:us-east-1:111122223333:image/golden-al2023/1.0.0/3';
 
 describe('Image Builder source', () => {

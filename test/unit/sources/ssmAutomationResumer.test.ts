@@ -10,13 +10,13 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SourceUnavailableError } from '../../../shared/sources/errors';
-import type { ResumeRequest } from '../../../shared/sources/sourceResumer';
+import { SourceUnavailableError } from '../../../shared/app/errors';
+import type { ResumeRequest } from '../../../shared/app/sourcePorts';
 import {
   MAX_COMMENT_VALUE_CHARS,
   MAX_COMMENT_VALUES,
   ssmAutomationResumer,
-} from '../../../shared/sources/ssmAutomationResumer';
+} from '../../../shared/sources/ssm/ssmAutomationResumer';
 import { DECIDED_AT, resumeRequest, ssmAutomationApproval } from '../../support/resumeRequests';
 
 const AUTOMATION_ID = '4105a4fc-f944-11e6-9d32-0123456789ab';

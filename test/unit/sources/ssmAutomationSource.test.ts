@@ -6,13 +6,14 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MalformedEventError } from '../../../shared/sources/errors';
-import { approverIdentity, ssmAutomationSource } from '../../../shared/sources/ssmAutomationSource';
+import { MalformedEventError } from '../../../shared/app/errors';
+import { approverIdentity } from '../../../shared/sources/ssm/ssmAutomationCapture';
+import { ssmAutomationSource } from '../../../shared/sources/ssm/ssmAutomationSource';
 import { sampleEvent } from '../../support/fixtures';
 
 const ssm = new SSMClient({ region: 'us-east-1' });
 const ssmMock = mockClient(ssm);
-const source = ssmAutomationSource(ssm);
+const source = ssmAutomationSource.waitingSource(ssm, {});
 const EXECUTION_ID = '4f3b2a1c-9d8e-4c7b-a6f5-0e1d2c3b4a59';
 const APPROVE_STEP_ID = '6c5b4a39-2817-4f6e-a5d4-c3b2a1908f7e';
 
@@ -56,7 +57,9 @@ describe('SSM Automation source', () => {
   });
 
   it("leaves Greenlight's own role out of the approvers (runbooks list it so that it may signal)", async () => {
-    const own = ssmAutomationSource(ssm, { ownRoleArns: ['arn:aws:iam::111122223333:role/greenlight-resume'] });
+    const own = ssmAutomationSource.waitingSource(ssm, {
+      ownRoleArns: ['arn:aws:iam::111122223333:role/greenlight-resume'],
+    });
     const result = await own.capture(sampleEvent('ssm/automation-step-waiting'));
     expect(result.kind === 'waiting' && result.item.approvers).toEqual(['iam:arn:aws:iam::111122223333:user/alice']);
   });
@@ -76,9 +79,9 @@ describe('SSM Automation source', () => {
     ]);
     ssmMock.on(GetAutomationExecutionCommand).resolves(response);
     // Act
-    const result = await ssmAutomationSource(ssm, { ownRoleArns: roles }).capture(
-      sampleEvent('ssm/automation-step-waiting'),
-    );
+    const result = await ssmAutomationSource
+      .waitingSource(ssm, { ownRoleArns: roles })
+      .capture(sampleEvent('ssm/automation-step-waiting'));
     // Assess
     expect(result.kind === 'waiting' && result.item.approvers).toEqual(['iam:arn:aws:iam::111122223333:user/alice']);
   });

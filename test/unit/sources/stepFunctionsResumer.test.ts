@@ -13,15 +13,15 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SourceUnavailableError } from '../../../shared/sources/errors';
-import type { ResumeRequest } from '../../../shared/sources/sourceResumer';
+import { SourceUnavailableError } from '../../../shared/app/errors';
+import type { ResumeRequest } from '../../../shared/app/sourcePorts';
 import {
   decisionDocument,
   MAX_CAUSE_CHARS,
   MAX_OUTPUT_BYTES,
   refusalCause,
   stepFunctionsResumer,
-} from '../../../shared/sources/stepFunctionsResumer';
+} from '../../../shared/sources/stepfunctions/stepFunctionsResumer';
 import { DECIDED_AT, resumeRequest, stepFunctionsApproval } from '../../support/resumeRequests';
 
 const TASK_TOKEN = `AQCEAAAAKgAAAAMAAAAAAAAAAT${'x9Y'.repeat(120)}`;

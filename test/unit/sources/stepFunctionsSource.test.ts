@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedEventError } from '../../../shared/sources/errors';
-import { stepFunctionsSource } from '../../../shared/sources/stepFunctionsSource';
+import { MalformedEventError } from '../../../shared/app/errors';
+import { stepFunctionsSource } from '../../../shared/sources/stepfunctions/stepFunctionsSource';
 import { sampleEvent } from '../../support/fixtures';
 
-const source = stepFunctionsSource();
+const source = stepFunctionsSource.waitingSource(stepFunctionsSource.createClient(), {});
 const EXECUTION_ARN =
   'arn:aws:states:us-east-1:111122223333:execution:checkout-deploy:7f5e0a0e-2d0b-4b8e-9a57-3c1f0d6e9b21';
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111122223333:stateMachine:checkout-deploy';

@@ -9,10 +9,12 @@
  */
 import { createHash } from 'node:crypto';
 import { type ImagebuilderClient, SendWorkflowStepActionCommand } from '@aws-sdk/client-imagebuilder';
-import type { SourceReference } from '../domain/sourceReference';
-import { type AwsFailureRules, answerAndClassify, unavailableNames } from './awsErrorClassification';
-import { clip, decisionText, refusalText } from './decisionText';
-import type { RefusalRequest, ResumeRequest, ResumeResult, SourceResumer } from './sourceResumer';
+import type { RefusalRequest, ResumeRequest, ResumeResult, SourceResumer } from '../../app/sourcePorts';
+import { clip } from '../../domain/clip';
+import type { SourceReference } from '../../domain/sourceKind';
+import { type AwsFailureRules, answerAndClassify, unavailableNames } from '../awsErrorClassification';
+import { decisionText, refusalText } from '../decisionText';
+import type { ImageBuilderReference } from './imageBuilderReference';
 
 /** Upper bound we keep `reason` within. */
 export const MAX_REASON_CHARS = 1024;
@@ -26,7 +28,7 @@ const NOT_WAITING_REASONS: Record<string, string> = {
     'Image Builder does not know the workflow step (ResourceNotFoundException): the build or its workflow is gone',
 };
 
-const FAILURE_RULES: AwsFailureRules<'imagebuilder'> = {
+const FAILURE_RULES: AwsFailureRules<ImageBuilderReference> = {
   source: 'imagebuilder',
   service: 'Image Builder',
   referenceName: 'an Image Builder',

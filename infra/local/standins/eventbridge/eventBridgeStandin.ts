@@ -12,10 +12,10 @@
  * logged and does not fail the PutEvents call (real delivery is asynchronous and decoupled from the caller).
  */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { clientError } from './awsError';
-import { newUuid } from './awsIds';
-import type { Input } from './inputFields';
-import type { StandinService } from './standinService';
+import { clientError } from '../awsError';
+import { newUuid } from '../awsIds';
+import type { Input } from '../inputFields';
+import type { StandinService } from '../standinService';
 
 /** An accepted entry as listeners receive it: the SDK's request entry plus the EventId it was given. */
 export type DeliveredEntry = PutEventsRequestEntry & { EventId: string };
@@ -25,6 +25,7 @@ type ResultEntry = { EventId: string } | { ErrorCode: string; ErrorMessage: stri
 
 export class EventBridgeStandin implements StandinService {
   readonly service = 'eventbridge';
+  readonly wire = { protocol: 'awsJson1_1', targetPrefix: 'AWSEvents' } as const;
   readonly operations = ['PutEvents'] as const;
   private readonly listeners: PutEventsListener[] = [];
 

@@ -14,10 +14,11 @@ import {
   type StepExecution,
 } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
-import { tryCanonicalIdentity } from '../domain/identity';
-import { AUTOMATION_EXECUTION_ID } from './arns';
-import { isEventBridgeEvent, parseEvent } from './parseEvent';
-import type { CaptureResult, WaitingSource } from './waitingSource';
+import type { CaptureResult, WaitingSource } from '../../app/sourcePorts';
+import { tryCanonicalIdentity } from '../../domain/identity';
+import { isEventBridgeEvent, parseEvent } from '../parseEvent';
+import type { CaptureOptions } from '../sourceDescriptor';
+import { AUTOMATION_EXECUTION_ID, type SsmAutomationReference } from './ssmAutomationReference';
 
 export const SSM_EVENT_SOURCE = 'aws.ssm';
 export const AUTOMATION_STEP_STATUS_CHANGE = 'EC2 Automation Step Status-change Notification';
@@ -59,15 +60,15 @@ function waitingApproveStep(steps: StepExecution[], stepName: string | undefined
   );
 }
 
-export interface SsmAutomationSourceOptions {
-  /**
-   * Greenlight's own roles (one per function that answers SSM waits): runbooks must list them among the aws:approve
-   * Approvers so that they may send the signal, but they are not people who decide.
-   */
-  ownRoleArns?: readonly string[];
-}
-
-export function ssmAutomationSource(ssm: SSMClient, options: SsmAutomationSourceOptions = {}): WaitingSource {
+/**
+ * `options.ownRoleArns`: Greenlight's own roles (one per function that answers SSM waits): runbooks must list them
+ * among the aws:approve Approvers so that they may send the signal, but they are not people who decide.
+ */
+export function ssmAutomationCapture(
+  ssm: SSMClient,
+  options: CaptureOptions,
+  defaultTimeoutSeconds: number,
+): WaitingSource {
   const ownRoleArns = new Set(options.ownRoleArns ?? []);
   async function capture(event: unknown): Promise<CaptureResult> {
     const envelope = parseEvent(eventSchema, event, 'ssm', 'Automation status-change event');
@@ -103,7 +104,7 @@ export function ssmAutomationSource(ssm: SSMClient, options: SsmAutomationSource
           stepName: step.StepName,
           ...(step.StepExecutionId ? { stepExecutionId: step.StepExecutionId } : {}),
           ...(automation.DocumentName ? { documentName: automation.DocumentName } : {}),
-        },
+        } satisfies SsmAutomationReference,
         workflowRef: detail.ExecutionId,
         title: `Automation ${documentName}: step ${step.StepName} awaits approval`,
         ...(typeof message === 'string' && message !== '' ? { description: message } : {}),
@@ -138,6 +139,7 @@ export function ssmAutomationSource(ssm: SSMClient, options: SsmAutomationSource
 
   return {
     kind: 'ssm',
+    defaultTimeoutSeconds,
     recognises: (event) =>
       isEventBridgeEvent(event, [AUTOMATION_STEP_STATUS_CHANGE, AUTOMATION_EXECUTION_STATUS_CHANGE], SSM_EVENT_SOURCE),
     capture,

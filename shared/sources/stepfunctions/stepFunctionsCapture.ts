@@ -6,12 +6,17 @@
  */
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
-import type { ApprovalRequest } from './approvalRequestSchema';
-import { approvalRequestSchema, MAX_REQUEST_BYTES, requestBytes, taskTokenSchema } from './approvalRequestSchema';
-import { lastArnSegment, STEP_FUNCTIONS_EXECUTION_ARN, STEP_FUNCTIONS_STATE_MACHINE_ARN } from './arns';
-import { type EventIssue, MalformedEventError } from './errors';
-import { isEventBridgeEvent, parseEvent } from './parseEvent';
-import type { CaptureResult, WaitingSource } from './waitingSource';
+import { type EventIssue, MalformedEventError } from '../../app/errors';
+import type { CaptureResult, WaitingSource } from '../../app/sourcePorts';
+import type { ApprovalRequest } from '../approvalRequestSchema';
+import { approvalRequestSchema, MAX_REQUEST_BYTES, requestBytes, taskTokenSchema } from '../approvalRequestSchema';
+import { lastArnSegment } from '../arns';
+import { isEventBridgeEvent, parseEvent } from '../parseEvent';
+import {
+  STEP_FUNCTIONS_EXECUTION_ARN,
+  STEP_FUNCTIONS_STATE_MACHINE_ARN,
+  type StepFunctionsReference,
+} from './stepFunctionsReference';
 
 export const APPROVAL_REQUESTED_DETAIL_TYPE = 'Approval Requested';
 
@@ -52,7 +57,7 @@ function toWaitingItem(
         taskToken: request.taskToken,
         executionArn,
         ...(stateMachineArn === undefined ? {} : { stateMachineArn }),
-      },
+      } satisfies StepFunctionsReference,
       workflowRef: executionArn,
       title: request.title ?? `Step Functions execution ${lastArnSegment(executionArn)}`,
       ...(request.description === undefined ? {} : { description: request.description }),
@@ -101,7 +106,7 @@ function parseRequest(
         taskToken: token.data,
         executionArn: workflow.executionArn ?? '',
         ...(workflow.stateMachineArn === undefined ? {} : { stateMachineArn: workflow.stateMachineArn }),
-      },
+      } satisfies StepFunctionsReference,
       workflowRef: workflow.executionArn ?? '',
     },
     issues,
@@ -170,9 +175,10 @@ function captureFromDirectInvoke(event: unknown): CaptureResult {
   return toWaitingItem(parsed.request, executionArn, stateMachineArn);
 }
 
-export function stepFunctionsSource(): WaitingSource {
+export function stepFunctionsCapture(defaultTimeoutSeconds: number): WaitingSource {
   return {
     kind: 'stepfunctions',
+    defaultTimeoutSeconds,
     recognises: (event) => isEventBridgeEvent(event, [APPROVAL_REQUESTED_DETAIL_TYPE]) || isDirectInvokePayload(event),
     capture: async (event) =>
       isDirectInvokePayload(event) ? captureFromDirectInvoke(event) : captureFromEventBridge(event),

@@ -9,9 +9,11 @@
  * The task token is a secret (invariant 1): it never appears in a reason or in an error this module throws.
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { Outcome } from '../domain/approval';
-import { type AwsFailureRules, answerAndClassify, unavailableNames } from './awsErrorClassification';
-import type { RefusalRequest, ResumeRequest, ResumeResult, SourceResumer } from './sourceResumer';
+import type { RefusalRequest, ResumeRequest, ResumeResult, SourceResumer } from '../../app/sourcePorts';
+import type { Outcome } from '../../domain/approval';
+import { prefix } from '../../domain/clip';
+import { type AwsFailureRules, answerAndClassify, unavailableNames } from '../awsErrorClassification';
+import type { StepFunctionsReference } from './stepFunctionsReference';
 
 export const REJECTED_ERROR = 'Greenlight.Rejected';
 export const EXPIRED_ERROR = 'Greenlight.Expired';
@@ -41,7 +43,7 @@ const NOT_WAITING_REASONS: Record<string, string> = {
 
 const TOKEN_PLACEHOLDER = '[task token]';
 
-const FAILURE_RULES: AwsFailureRules<'stepfunctions'> = {
+const FAILURE_RULES: AwsFailureRules<StepFunctionsReference> = {
   source: 'stepfunctions',
   service: 'Step Functions',
   referenceName: 'a Step Functions',
@@ -142,12 +144,6 @@ export function decisionDocument(request: ResumeRequest, fits: (json: string) =>
     else high = middle - 1;
   }
   return shortened(low);
-}
-
-/** The first `length` UTF-16 units of `text`, one fewer when that would cut a surrogate pair in half. */
-function prefix(text: string, length: number): string {
-  const code = text.charCodeAt(length - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
 }
 
 /** Removes the task token from an error's message and stack (AWS validation messages may echo input values). */

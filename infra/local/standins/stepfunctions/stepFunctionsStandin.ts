@@ -16,10 +16,10 @@
  * - TaskDoesNotExist is documented as "the activity does not exist": activities are not modelled, so the
  *   stand-in never answers it.
  */
-import { AwsError, clientError } from './awsError';
-import { ACCOUNT_ID, newTaskToken, newUuid, REGION } from './awsIds';
-import { epochSeconds, type Input, stringField } from './inputFields';
-import type { StandinService } from './standinService';
+import { AwsError, clientError } from '../awsError';
+import { ACCOUNT_ID, newTaskToken, newUuid, REGION } from '../awsIds';
+import { epochSeconds, type Input, stringField } from '../inputFields';
+import { type StandinService, StatefulStandin } from '../standinService';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -61,8 +61,9 @@ export function emptyStepFunctionsState(): StepFunctionsState {
   return { executions: {}, tokens: {} };
 }
 
-export class StepFunctionsStandin implements StandinService {
+export class StepFunctionsStandin extends StatefulStandin<StepFunctionsState> implements StandinService {
   readonly service = 'sfn';
+  readonly wire = { protocol: 'awsJson1_0', targetPrefix: 'AWSStepFunctions' } as const;
   readonly operations = [
     'SendTaskSuccess',
     'SendTaskFailure',
@@ -70,20 +71,6 @@ export class StepFunctionsStandin implements StandinService {
     'DescribeExecution',
     'StopExecution',
   ] as const;
-
-  constructor(
-    private state: StepFunctionsState,
-    private readonly now: () => Date,
-    private readonly changed: () => void,
-  ) {}
-
-  get snapshot(): StepFunctionsState {
-    return this.state;
-  }
-
-  replaceState(state: StepFunctionsState): void {
-    this.state = state;
-  }
 
   /** Seeds an execution that waits in a `.waitForTaskToken` task, as if StartExecution had reached it. */
   startWaitingExecution(options: {

@@ -16,10 +16,10 @@
  *   the names the SES v2 reference lists for throttling and the common server errors.
  */
 import { randomBytes } from 'node:crypto';
-import { clientError } from './awsError';
-import { newUuid } from './awsIds';
-import type { Input } from './inputFields';
-import type { StandinService } from './standinService';
+import { clientError } from '../awsError';
+import { newUuid } from '../awsIds';
+import type { Input } from '../inputFields';
+import { type StandinService, StatefulStandin } from '../standinService';
 
 /** One message SendEmail accepted, as the stand-in keeps it. */
 export interface SentEmail {
@@ -52,23 +52,10 @@ export function emptySesState(): SesState {
   return { sentEmails: [] };
 }
 
-export class SesStandin implements StandinService {
+export class SesStandin extends StatefulStandin<SesState> implements StandinService {
   readonly service = 'sesv2';
+  readonly wire = { protocol: 'restJson1', routes: SES_ROUTES } as const;
   readonly operations = SES_ROUTES.map((route) => route.operation);
-
-  constructor(
-    private state: SesState,
-    private readonly now: () => Date,
-    private readonly changed: () => void,
-  ) {}
-
-  get snapshot(): SesState {
-    return this.state;
-  }
-
-  replaceState(state: SesState): void {
-    this.state = state;
-  }
 
   /** Every accepted message, oldest first (copies). */
   sentEmails(): SentEmail[] {

@@ -8,9 +8,11 @@
  * AutomationExecutionNotFoundException and AutomationStepNotFoundException mean nothing waits any more.
  */
 import { SendAutomationSignalCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { type AwsFailureRules, answerAndClassify, unavailableNames } from './awsErrorClassification';
-import { clip, decisionText, prefix, refusalText } from './decisionText';
-import type { RefusalRequest, ResumeRequest, ResumeResult, SourceResumer } from './sourceResumer';
+import type { RefusalRequest, ResumeRequest, ResumeResult, SourceResumer } from '../../app/sourcePorts';
+import { clip, prefix } from '../../domain/clip';
+import { type AwsFailureRules, answerAndClassify, unavailableNames } from '../awsErrorClassification';
+import { decisionText, refusalText } from '../decisionText';
+import type { SsmAutomationReference } from './ssmAutomationReference';
 
 export const MAX_COMMENT_VALUE_CHARS = 512;
 export const MAX_COMMENT_VALUES = 10;
@@ -24,7 +26,7 @@ const NOT_WAITING_REASONS: Record<string, string> = {
     'Systems Manager does not find the approval step (AutomationStepNotFoundException): the step is no longer running',
 };
 
-const FAILURE_RULES: AwsFailureRules<'ssm'> = {
+const FAILURE_RULES: AwsFailureRules<SsmAutomationReference> = {
   source: 'ssm',
   service: 'Systems Manager',
   referenceName: 'an SSM Automation',

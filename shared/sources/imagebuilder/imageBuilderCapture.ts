@@ -5,14 +5,15 @@
  */
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
+import type { CaptureResult, WaitingSource } from '../../app/sourcePorts';
+import { isEventBridgeEvent, parseEvent } from '../parseEvent';
 import {
   IMAGE_BUILD_VERSION_ARN,
   IMAGE_BUILDER_WORKFLOW_ARN,
+  type ImageBuilderReference,
   WORKFLOW_EXECUTION_ID,
   WORKFLOW_STEP_EXECUTION_ID,
-} from './arns';
-import { isEventBridgeEvent, parseEvent } from './parseEvent';
-import type { CaptureResult, WaitingSource } from './waitingSource';
+} from './imageBuilderReference';
 
 export const IMAGE_BUILDER_EVENT_SOURCE = 'aws.imagebuilder';
 export const WORKFLOW_STEP_WAITING_DETAIL_TYPE = 'EC2 Image Builder Workflow Step Waiting';
@@ -58,7 +59,7 @@ function capture(event: unknown): CaptureResult {
         ...(detail['workflow-execution-id'] ? { workflowExecutionId: detail['workflow-execution-id'] } : {}),
         ...(workflowBuildVersionArn ? { workflowBuildVersionArn } : {}),
         ...(stepName ? { stepName } : {}),
-      },
+      } satisfies ImageBuilderReference,
       workflowRef: imageBuildVersionArn,
       title: `Image ${describeImage(imageBuildVersionArn)}: ${stepName ?? 'workflow step'} is waiting`,
       context: {
@@ -72,9 +73,10 @@ function capture(event: unknown): CaptureResult {
   };
 }
 
-export function imageBuilderSource(): WaitingSource {
+export function imageBuilderCapture(defaultTimeoutSeconds: number): WaitingSource {
   return {
     kind: 'imagebuilder',
+    defaultTimeoutSeconds,
     recognises: (event) => isEventBridgeEvent(event, [WORKFLOW_STEP_WAITING_DETAIL_TYPE], IMAGE_BUILDER_EVENT_SOURCE),
     capture: async (event) => capture(event),
   };

@@ -20,10 +20,10 @@
  *   the plain value of a SecureString (without it the value stays encrypted); unknown → ParameterNotFound.
  */
 import { createHash } from 'node:crypto';
-import { clientError } from './awsError';
-import { ACCOUNT_ID, newUuid, REGION } from './awsIds';
-import { epochSeconds, type Input, stringField } from './inputFields';
-import type { StandinService } from './standinService';
+import { clientError } from '../awsError';
+import { ACCOUNT_ID, newUuid, REGION } from '../awsIds';
+import { epochSeconds, type Input, stringField } from '../inputFields';
+import { type StandinService, StatefulStandin } from '../standinService';
 
 export type AutomationStatus = 'Waiting' | 'Success' | 'Failed' | 'TimedOut';
 
@@ -80,23 +80,10 @@ export function emptySsmState(): SsmState {
   return { automations: {}, parameters: {} };
 }
 
-export class SsmStandin implements StandinService {
+export class SsmStandin extends StatefulStandin<SsmState> implements StandinService {
   readonly service = 'ssm';
+  readonly wire = { protocol: 'awsJson1_1', targetPrefix: 'AmazonSSM' } as const;
   readonly operations = ['SendAutomationSignal', 'GetAutomationExecution', 'GetParameter'] as const;
-
-  constructor(
-    private state: SsmState,
-    private readonly now: () => Date,
-    private readonly changed: () => void,
-  ) {}
-
-  get snapshot(): SsmState {
-    return this.state;
-  }
-
-  replaceState(state: SsmState): void {
-    this.state = state;
-  }
 
   /** Seeds an Automation execution that waits in an aws:approve step. */
   startWaitingAutomation(options: {

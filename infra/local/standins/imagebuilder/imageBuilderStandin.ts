@@ -17,10 +17,10 @@
  *   not-found error; the stand-in answers ResourceNotFoundException like SendWorkflowStepAction.
  * - ListWaitingWorkflowSteps (POST /ListWaitingWorkflowSteps): the steps still waiting, paginated.
  */
-import { clientError } from './awsError';
-import { ACCOUNT_ID, arnSafeName, newUuid, REGION } from './awsIds';
-import { type Input, stringField } from './inputFields';
-import type { StandinService } from './standinService';
+import { clientError } from '../awsError';
+import { ACCOUNT_ID, arnSafeName, newUuid, REGION } from '../awsIds';
+import { type Input, stringField } from '../inputFields';
+import { type StandinService, StatefulStandin } from '../standinService';
 
 export type WorkflowStepStatus = 'RUNNING' | 'COMPLETED' | 'FAILED';
 
@@ -82,23 +82,10 @@ export function emptyImageBuilderState(): ImageBuilderState {
   return { steps: {}, clientTokens: {} };
 }
 
-export class ImageBuilderStandin implements StandinService {
+export class ImageBuilderStandin extends StatefulStandin<ImageBuilderState> implements StandinService {
   readonly service = 'imagebuilder';
+  readonly wire = { protocol: 'restJson1', routes: IMAGE_BUILDER_ROUTES } as const;
   readonly operations = IMAGE_BUILDER_ROUTES.map((route) => route.operation);
-
-  constructor(
-    private state: ImageBuilderState,
-    private readonly now: () => Date,
-    private readonly changed: () => void,
-  ) {}
-
-  get snapshot(): ImageBuilderState {
-    return this.state;
-  }
-
-  replaceState(state: ImageBuilderState): void {
-    this.state = state;
-  }
 
   /** Seeds an image build whose workflow now waits in a WaitForAction step. */
   addWaitingStep(options: {
