@@ -28,6 +28,8 @@ interface LocalHttpServerOptions {
   outbox: OutboxSources;
   /** The IAM users whose SigV4 signatures the `aws_iam` routes accept. */
   iamUsers?: LocalIamUsers;
+  /** Before an injected event is delivered: the stand-ins hold the wait it announces (as AWS would). */
+  adoptAnnouncedWait?: (event: unknown) => void;
 }
 
 export async function listOpenApprovals(store: ApprovalStore): Promise<PublicApproval[]> {
@@ -142,6 +144,7 @@ async function injectEvent(options: LocalHttpServerOptions, request: IncomingMes
     if (error instanceof HttpError) throw error;
     throw new HttpError(400, 'the body is not JSON');
   }
+  options.adoptAnnouncedWait?.(event);
   const isEnvelope = typeof event === 'object' && event !== null && 'detail-type' in event;
   if (!isEnvelope) {
     // A Step Functions lambda:invoke.waitForTaskToken payload: a synchronous invocation of capture.

@@ -223,6 +223,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     publish,
     functions,
     iamUsers: iam,
+    adoptAnnouncedWait: (event) => standins.adoptAnnouncedWait(event),
     outbox: {
       slack,
       standins,

@@ -1,6 +1,6 @@
 /**
  * The approval request a caller puts in its event (Step Functions `Approval Requested` detail, or the payload of a
- * direct `lambda:invoke.waitForTaskToken`). Documented in the README ("Step Functions request contract").
+ * direct `lambda:invoke.waitForTaskToken`). Documented in docs/sources/stepfunctions.md ("Request contract").
  */
 import { z } from 'zod';
 import { identitySchema } from '../domain/identitySchema';

@@ -1,11 +1,12 @@
 /**
- * `npm start` as a newcomer runs it: a fresh data folder shows three pending approvals (one per source) within 15 s;
- * Ctrl-C stops cleanly; starting again shows the same three, not six.
+ * `npm start` as a newcomer runs it: a fresh data folder shows one pending approval per source within 15 s;
+ * Ctrl-C stops cleanly; starting again shows the same ones, not twice as many.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SOURCE_KINDS } from '../../shared/domain/approval';
 import { interrupt, startGreenlight } from '../support/runningGreenlight';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'greenlight-e2e-'));
@@ -33,15 +34,15 @@ describe('npm start', () => {
     // Assess
     expect(first.startedInMs).toBeLessThan(15_000);
     expect(first.output()).toContain('first start: seeded one waiting workflow per source');
-    expect(first.approvals.map((approval) => approval.source).sort()).toEqual(['imagebuilder', 'ssm', 'stepfunctions']);
+    expect(first.approvals.map((approval) => approval.source).sort()).toEqual([...SOURCE_KINDS].sort());
     expect(listed.items.map((item) => item.id).sort()).toEqual(first.approvals.map((approval) => approval.id).sort());
-    expect(first.output()).toContain('3 pending approvals');
+    expect(first.output()).toContain(`${SOURCE_KINDS.length} pending approvals`);
     expect(firstExit).toBe(0);
     expect(first.output()).toContain('stopped.');
     expect(second.output()).toContain('data kept from the last run');
     expect(second.approvals).toEqual(first.approvals);
-    expect(second.output()).toContain('3 pending approvals');
-    expect(second.reviewLinks).toHaveLength(3);
+    expect(second.output()).toContain(`${SOURCE_KINDS.length} pending approvals`);
+    expect(second.reviewLinks).toHaveLength(SOURCE_KINDS.length);
     expect(page.status).toBe(200);
     expect(decided.status).toBe(200);
     expect(await decided.text()).toContain('Approved. The workflow continues.');

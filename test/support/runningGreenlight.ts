@@ -3,6 +3,7 @@
  * read back from what it prints.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { SOURCE_KINDS } from '../../shared/domain/approval';
 
 export interface RunningGreenlight {
   child: ChildProcessWithoutNullStreams;
@@ -40,7 +41,8 @@ export async function startGreenlight(dataDir: string): Promise<RunningGreenligh
     child.stdout.on('data', check);
     child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
   });
-  const approvals = [...output.matchAll(/^ {2}(stepfunctions|imagebuilder|ssm)\s+(apr_[0-9a-f]{32})\s+pending/gm)].map(
+  const kinds = SOURCE_KINDS.join('|');
+  const approvals = [...output.matchAll(new RegExp(`^ {2}(${kinds})\\s+(apr_[0-9a-f]{32})\\s+pending`, 'gm'))].map(
     (match) => ({ source: match[1] as string, id: match[2] as string }),
   );
   const httpUrl = /Open approvals:\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1] ?? '';

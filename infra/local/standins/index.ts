@@ -12,7 +12,7 @@ import { emptyImageBuilderState, ImageBuilderStandin } from './imagebuilder/imag
 import { emptySesState, type SentEmail, SesStandin } from './ses/sesStandin';
 import { emptySsmState, SsmStandin } from './ssm/ssmStandin';
 import { createStandinServer } from './standinServer';
-import type { StatefulStandin } from './standinService';
+import type { StandinService, StatefulStandin } from './standinService';
 import { loadStateFile, saveStateFile } from './stateFile';
 import { emptyStepFunctionsState, StepFunctionsStandin } from './stepfunctions/stepFunctionsStandin';
 
@@ -48,6 +48,8 @@ export interface AwsStandins {
   failNext(service: ServiceName, operation: string, fault: Fault): void;
   /** Receives the accepted entries of every PutEvents call. */
   onPutEvents(listener: PutEventsListener): void;
+  /** Lets every stand-in hold the wait an injected event announces (StandinService.adoptAnnouncedWait). */
+  adoptAnnouncedWait(event: unknown): void;
   /** Forgets all state, calls and pending faults (listeners stay). */
   reset(): void;
   close(): Promise<void>;
@@ -108,6 +110,9 @@ export async function startAwsStandins(options: AwsStandinsOptions = {}): Promis
     callsTo: (service, operation) => callLog.callsTo(service, operation),
     failNext: (service, operation, fault) => faults.add(service, operation, fault),
     onPutEvents: (listener) => eventBridge.onPutEvents(listener),
+    adoptAnnouncedWait(event) {
+      for (const service of Object.values<StandinService>(services)) service.adoptAnnouncedWait?.(event);
+    },
     reset() {
       for (const [, standin, empty] of stateful) standin.replaceState(empty());
       callLog.clear();

@@ -26,6 +26,12 @@ export interface StandinService {
    * request was signed with (the stand-ins check no signatures).
    */
   handle(operation: string, input: Input, caller: string): unknown | Promise<unknown>;
+  /**
+   * An event handed to the running stack (`npm run event`) announces a wait this service would already hold in AWS
+   * (a state machine reaches its Task before it puts the event): hold it too, so the walkthrough can be carried to
+   * the end. Waits the service already knows are left as they are.
+   */
+  adoptAnnouncedWait?(event: unknown): void;
 }
 
 /**

@@ -105,6 +105,19 @@ export class StepFunctionsStandin extends StatefulStandin<StepFunctionsState> im
     return { executionArn, stateMachineArn, taskToken };
   }
 
+  /**
+   * A Step Functions request (an `Approval Requested` event whose `resources` carry the execution and state machine
+   * ARNs, or a `lambda:invoke` payload with `executionArn`) for a token the stand-in does not know: the execution it
+   * names waits on that token, as the real one would when it put the event. A known token or execution is left alone.
+   */
+  adoptAnnouncedWait(event: unknown): void {
+    const announced = announcedTask(event);
+    if (announced === undefined || this.state.tokens[announced.taskToken] !== undefined) return;
+    if (this.state.executions[announced.executionArn] !== undefined) return;
+    const [, , , , , , stateMachineName = '', executionName = ''] = announced.executionArn.split(':');
+    this.startWaitingExecution({ stateMachineName, executionName, taskToken: announced.taskToken });
+  }
+
   /** The execution as the stand-in holds it (undefined when unknown). */
   describe(executionArn: string): ExecutionRecord | undefined {
     const execution = this.state.executions[executionArn];
@@ -236,4 +249,20 @@ export class StepFunctionsStandin extends StatefulStandin<StepFunctionsState> im
     Object.assign(execution, { stopDate: this.now().toISOString() }, end);
     this.changed();
   }
+}
+
+/** The task an injected request announces, when it names a standard execution of this stand-in's region and account. */
+function announcedTask(event: unknown): { taskToken: string; executionArn: string } | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const record = event as Record<string, unknown>;
+  const envelope = record['detail-type'] === 'Approval Requested';
+  const request = (envelope ? record.detail : record) as Record<string, unknown> | undefined;
+  const taskToken = request?.taskToken;
+  const candidates = envelope ? (Array.isArray(record.resources) ? record.resources : []) : [record.executionArn];
+  const executionArn = candidates.findLast(
+    (arn): arn is string =>
+      typeof arn === 'string' && EXECUTION_ARN.test(arn) && arn.includes(`:${REGION}:${ACCOUNT_ID}:`),
+  );
+  if (typeof taskToken !== 'string' || taskToken === '' || executionArn === undefined) return undefined;
+  return { taskToken, executionArn };
 }
