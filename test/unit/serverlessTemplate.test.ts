@@ -342,6 +342,7 @@ describe('approvals table', () => {
     ).toEqual([
       ['OpenByCreatedAt', ['openStatus', 'openSince']],
       ['ByWorkflow', ['workflowKey', 'createdAt']],
+      ['ClosedByMonth', ['closedMonth', 'closedSince']],
     ]);
     expect(p.TimeToLiveSpecification).toEqual({ AttributeName: 'purgeAt', Enabled: true });
     expect(p.BillingMode).toBe('PAY_PER_REQUEST');
@@ -356,6 +357,7 @@ describe('approvals table', () => {
     expect(projections).toEqual([
       ['OpenByCreatedAt', { ProjectionType: 'KEYS_ONLY' }],
       ['ByWorkflow', { ProjectionType: 'KEYS_ONLY' }],
+      ['ClosedByMonth', { ProjectionType: 'KEYS_ONLY' }],
     ]);
     for (const [name, projection] of projections) {
       expect(projection.ProjectionType, name).not.toBe('ALL');
