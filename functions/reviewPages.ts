@@ -10,6 +10,7 @@ import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { decideApproval } from '../shared/app/decideApproval';
+import { InvalidReviewLinkError } from '../shared/channels/errors';
 import { verifyReviewLinkToken } from '../shared/channels/reviewLinks';
 import { consoleLinksFor, renderDecisionResultPage, renderReviewPage } from '../shared/channels/reviewPages';
 import { assertPostedFromReviewPage } from '../shared/channels/reviewPostOrigin';
@@ -18,9 +19,10 @@ import { ApprovalNotFoundError } from '../shared/domain/errors';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { RouteNotFoundError } from '../shared/runtime/errors';
 import { htmlErrorPages } from '../shared/runtime/httpErrorMiddlewares';
-import { assertBodyWithin, parseFormBody, parseWith } from '../shared/runtime/httpRequest';
+import { assertBodyWithin, parseFormBody } from '../shared/runtime/httpRequest';
 import { decisionStatusCode } from '../shared/runtime/httpResponses';
 import { logger } from '../shared/runtime/logger';
+import { policyDocument } from '../shared/runtime/policy';
 import { reviewLinkKeys } from '../shared/runtime/secrets';
 
 const dependencies = createDecisionDependencies();
@@ -30,6 +32,17 @@ const region = process.env.AWS_REGION ?? 'us-east-1';
 const publicBaseUrl = process.env.PUBLIC_BASE_URL || undefined;
 
 const linkQuery = z.object({ t: z.string().min(1).max(2048) });
+const people = {
+  people: policyDocument.people,
+  identityCenterAccounts: policyDocument.identities?.identityCenterAccounts ?? [],
+};
+
+/** The link's token; a URL without one (cut short when pasted) is an unusable link, not a validation error. */
+function tokenOf(event: APIGatewayProxyEventV2): string {
+  const query = linkQuery.safeParse(event.queryStringParameters ?? {});
+  if (!query.success) throw new InvalidReviewLinkError('malformed');
+  return query.data.t;
+}
 const decisionForm = z.object({
   t: z.string().min(1).max(2048),
   decision: z.enum(['approve', 'reject']),
@@ -54,7 +67,7 @@ const routes = [
     method: 'GET' as const,
     path: '/review/{id}',
     handler: async (event: APIGatewayProxyEventV2) => {
-      const { t: token } = parseWith(linkQuery, event.queryStringParameters ?? {});
+      const token = tokenOf(event);
       const { approvalId, approver } = await reviewerOf(event, token);
       const approval = await dependencies.store.get(approvalId);
       if (!approval) throw new ApprovalNotFoundError(approvalId);
@@ -65,7 +78,9 @@ const routes = [
         token,
         now: dependencies.clock.now(),
         consoleLinks: consoleLinksFor(shown, region),
-        formAction: `/review/${approvalId}`,
+        // The token stays in the URL the form posts to, so reopening the page after deciding shows the approval.
+        formAction: `/review/${approvalId}?t=${encodeURIComponent(token)}`,
+        people,
       });
     },
   },
@@ -91,10 +106,15 @@ const routes = [
         rejected: 'Rejected. The workflow has been told.',
         failed: `Your decision was recorded, but the workflow no longer waits for it: ${approval.closedReason ?? ''}`,
       };
+      const shown = toPublicApproval(approval);
       return renderDecisionResultPage({
-        approval: toPublicApproval(approval),
+        approval: shown,
         message: messages[approval.status] ?? `The approval is ${approval.status}.`,
         statusCode: decisionStatusCode(approval),
+        viewer: approver,
+        now: dependencies.clock.now(),
+        consoleLinks: consoleLinksFor(shown, region),
+        people,
       });
     },
   },
