@@ -12,7 +12,12 @@ import { z } from 'zod';
 import { decideApproval } from '../shared/app/decideApproval';
 import { InvalidReviewLinkError } from '../shared/channels/errors';
 import { verifyReviewLinkToken } from '../shared/channels/reviewLinks';
-import { consoleLinksFor, renderDecisionResultPage, renderReviewPage } from '../shared/channels/reviewPages';
+import {
+  consoleLinksFor,
+  decisionMessage,
+  renderDecisionResultPage,
+  renderReviewPage,
+} from '../shared/channels/reviewPages';
 import { assertPostedFromReviewPage } from '../shared/channels/reviewPostOrigin';
 import { APPROVAL_ID_PATTERN, toPublicApproval } from '../shared/domain/approval';
 import { ApprovalNotFoundError } from '../shared/domain/errors';
@@ -99,17 +104,10 @@ const routes = [
         decision: form.decision,
         ...(form.comment ? { comment: form.comment } : {}),
       });
-      const messages: Record<string, string> = {
-        pending: 'Your vote is recorded. The approval waits for more approvers.',
-        resuming: 'Decided. The answer to the workflow is on its way.',
-        approved: 'Approved. The workflow continues.',
-        rejected: 'Rejected. The workflow has been told.',
-        failed: `Your decision was recorded, but the workflow no longer waits for it: ${approval.closedReason ?? ''}`,
-      };
       const shown = toPublicApproval(approval);
       return renderDecisionResultPage({
         approval: shown,
-        message: messages[approval.status] ?? `The approval is ${approval.status}.`,
+        message: decisionMessage(approval),
         statusCode: decisionStatusCode(approval),
         viewer: approver,
         now: dependencies.clock.now(),

@@ -474,6 +474,18 @@ export function renderApprovalPage(input: ApprovalPageInput): HtmlResponse {
   return htmlResponse(input.statusCode ?? 200, title, main, input.header ? { header: input.header } : {});
 }
 
+/** What a person is told after their decision, by the approval's state. */
+export function decisionMessage(approval: Pick<PublicApproval, 'status' | 'closedReason'>): string {
+  const messages: Record<string, string> = {
+    pending: 'Your vote is recorded. The approval waits for more approvers.',
+    resuming: 'Decided. The answer to the workflow is on its way.',
+    approved: 'Approved. The workflow continues.',
+    rejected: 'Rejected. The workflow has been told.',
+    failed: `Your decision was recorded, but the workflow no longer waits for it: ${approval.closedReason ?? ''}`,
+  };
+  return messages[approval.status] ?? `The approval is ${approval.status}.`;
+}
+
 export interface ReviewPageInput {
   approval: PublicApproval;
   /** The identity the review link was issued to. */
