@@ -1,7 +1,8 @@
 /**
  * Sign-in with the configured OpenID Connect issuer (openid-client v6): authorization code flow with PKCE (S256),
- * `state` and `nonce`. openid-client verifies the ID token — signature with the issuer's published keys, `iss` equal
- * to the configured issuer, `aud` our client id, `exp`/`iat`, `nonce` — before we read a claim. We then need
+ * `state` and `nonce`. openid-client verifies the ID token — `iss` equal to the configured issuer, `aud` our client
+ * id, `exp`/`iat`, `nonce`, and (enableNonRepudiationChecks) its signature with the issuer's published keys — before
+ * we read a claim. We then need
  * `email_verified: true` and take `email:<address>` in canonical form: the identity the SSO channel proves.
  */
 import * as oidc from 'openid-client';
@@ -21,7 +22,12 @@ export const OIDC_SCOPES = 'openid email profile';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** The issuer's configuration from its discovery document. Plain http only for an issuer on this machine (local stack). */
+/**
+ * The issuer's configuration from its discovery document. openid-client trusts an ID token from the token endpoint on
+ * TLS alone (OIDC Core 3.1.3.7 allows it); we also check its signature against the issuer's published keys
+ * (enableNonRepudiationChecks), so a forged or altered token is refused whatever the transport. Plain http only for
+ * an issuer on this machine (local stack).
+ */
 export function discoverIssuer(
   settings: OidcSettings,
   options: { customFetch?: oidc.CustomFetch } = {},
@@ -29,7 +35,7 @@ export function discoverIssuer(
   const issuer = new URL(settings.issuer);
   const loopback = issuer.protocol === 'http:' && LOOPBACK_HOSTS.has(issuer.hostname);
   return oidc.discovery(issuer, settings.clientId, settings.clientSecret, undefined, {
-    ...(loopback ? { execute: [oidc.allowInsecureRequests] } : {}),
+    execute: loopback ? [oidc.enableNonRepudiationChecks, oidc.allowInsecureRequests] : [oidc.enableNonRepudiationChecks],
     ...(options.customFetch ? { [oidc.customFetch]: options.customFetch } : {}),
   });
 }
