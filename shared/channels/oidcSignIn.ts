@@ -35,7 +35,9 @@ export function discoverIssuer(
   const issuer = new URL(settings.issuer);
   const loopback = issuer.protocol === 'http:' && LOOPBACK_HOSTS.has(issuer.hostname);
   return oidc.discovery(issuer, settings.clientId, settings.clientSecret, undefined, {
-    execute: loopback ? [oidc.enableNonRepudiationChecks, oidc.allowInsecureRequests] : [oidc.enableNonRepudiationChecks],
+    execute: loopback
+      ? [oidc.enableNonRepudiationChecks, oidc.allowInsecureRequests]
+      : [oidc.enableNonRepudiationChecks],
     ...(options.customFetch ? { [oidc.customFetch]: options.customFetch } : {}),
   });
 }

@@ -12,9 +12,10 @@ const ISSUER = 'https://issuer.example.com';
 const CLIENT_ID = 'greenlight';
 const REDIRECT_URI = 'https://greenlight.example.com/inbox/callback';
 type Claims = Record<string, unknown>;
+type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
-let issuerKey: CryptoKey;
-let foreignKey: CryptoKey;
+let issuerKey: SigningKey;
+let foreignKey: SigningKey;
 let jwks: { keys: unknown[] };
 
 beforeAll(async () => {
@@ -26,7 +27,7 @@ beforeAll(async () => {
 
 const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
 
-function idToken(claims: Claims, key: CryptoKey = issuerKey): Promise<string> {
+function idToken(claims: Claims, key: SigningKey = issuerKey): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ iss: ISSUER, aud: CLIENT_ID, sub: 'alice', iat: now, exp: now + 300, ...claims })
     .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
