@@ -10,17 +10,19 @@ import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { decideApproval } from '../shared/app/decideApproval';
+import { InvalidReviewLinkError } from '../shared/channels/errors';
 import { verifyReviewLinkToken } from '../shared/channels/reviewLinks';
-import { renderDecisionResultPage, renderReviewPage } from '../shared/channels/reviewPages';
+import { decisionMessage, renderDecisionResultPage, renderReviewPage } from '../shared/channels/reviewPages';
 import { assertPostedFromReviewPage } from '../shared/channels/reviewPostOrigin';
 import { APPROVAL_ID_PATTERN, toPublicApproval } from '../shared/domain/approval';
 import { ApprovalNotFoundError } from '../shared/domain/errors';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { RouteNotFoundError } from '../shared/runtime/errors';
 import { htmlErrorPages } from '../shared/runtime/httpErrorMiddlewares';
-import { assertBodyWithin, parseFormBody, parseWith } from '../shared/runtime/httpRequest';
+import { assertBodyWithin, parseFormBody } from '../shared/runtime/httpRequest';
 import { decisionStatusCode } from '../shared/runtime/httpResponses';
 import { logger } from '../shared/runtime/logger';
+import { policyDocument } from '../shared/runtime/policy';
 import { reviewLinkKeys } from '../shared/runtime/secrets';
 import { consoleLinksFor } from '../shared/sources/sourcePresentations';
 
@@ -31,6 +33,17 @@ const region = process.env.AWS_REGION ?? 'us-east-1';
 const publicBaseUrl = process.env.PUBLIC_BASE_URL || undefined;
 
 const linkQuery = z.object({ t: z.string().min(1).max(2048) });
+const people = {
+  people: policyDocument.people,
+  identityCenterAccounts: policyDocument.identities?.identityCenterAccounts ?? [],
+};
+
+/** The link's token; a URL without one (cut short when pasted) is an unusable link, not a validation error. */
+function tokenOf(event: APIGatewayProxyEventV2): string {
+  const query = linkQuery.safeParse(event.queryStringParameters ?? {});
+  if (!query.success) throw new InvalidReviewLinkError('malformed');
+  return query.data.t;
+}
 const decisionForm = z.object({
   t: z.string().min(1).max(2048),
   decision: z.enum(['approve', 'reject']),
@@ -55,7 +68,7 @@ const routes = [
     method: 'GET' as const,
     path: '/review/{id}',
     handler: async (event: APIGatewayProxyEventV2) => {
-      const { t: token } = parseWith(linkQuery, event.queryStringParameters ?? {});
+      const token = tokenOf(event);
       const { approvalId, approver } = await reviewerOf(event, token);
       const approval = await dependencies.store.get(approvalId);
       if (!approval) throw new ApprovalNotFoundError(approvalId);
@@ -66,7 +79,9 @@ const routes = [
         token,
         now: dependencies.clock.now(),
         consoleLinks: consoleLinksFor(shown, region),
-        formAction: `/review/${approvalId}`,
+        // The token stays in the URL the form posts to, so reopening the page after deciding shows the approval.
+        formAction: `/review/${approvalId}?t=${encodeURIComponent(token)}`,
+        people,
       });
     },
   },
@@ -85,17 +100,15 @@ const routes = [
         decision: form.decision,
         ...(form.comment ? { comment: form.comment } : {}),
       });
-      const messages: Record<string, string> = {
-        pending: 'Your vote is recorded. The approval waits for more approvers.',
-        resuming: 'Decided. The answer to the workflow is on its way.',
-        approved: 'Approved. The workflow continues.',
-        rejected: 'Rejected. The workflow has been told.',
-        failed: `Your decision was recorded, but the workflow no longer waits for it: ${approval.closedReason ?? ''}`,
-      };
+      const shown = toPublicApproval(approval);
       return renderDecisionResultPage({
-        approval: toPublicApproval(approval),
-        message: messages[approval.status] ?? `The approval is ${approval.status}.`,
+        approval: shown,
+        message: decisionMessage(approval),
         statusCode: decisionStatusCode(approval),
+        viewer: approver,
+        now: dependencies.clock.now(),
+        consoleLinks: consoleLinksFor(shown, region),
+        people,
       });
     },
   },

@@ -34,20 +34,39 @@ function plainToHtml(text: string): string {
   return escapeHtml(text).replace(/\n/g, '<br>');
 }
 
-/** Slack mrkdwn to HTML: entities undone, then escaped, with `<url|label>` links kept as links. */
+/**
+ * Slack mrkdwn to HTML the way Slack shows it: entities undone, then escaped; `<url|label>` links (http and https
+ * only), `<@U…>` mentions and `<!here>`-style broadcasts; *bold*, _italic_, ~strike~, `code`; emoji shortcodes.
+ */
 function mrkdwnToHtml(text: string): string {
   const unescapeSlack = (value: string) => value.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   const parts: string[] = [];
   let last = 0;
-  for (const match of text.matchAll(/<(https?:\/\/[^|>]+)(?:\|([^>]+))?>/g)) {
-    parts.push(escapeHtml(unescapeSlack(text.slice(last, match.index))));
-    const url = safeHttpUrl(unescapeSlack(match[1] ?? ''));
-    const label = escapeHtml(unescapeSlack(match[2] ?? match[1] ?? ''));
-    parts.push(url ? `<a href="${escapeHtml(url)}">${label}</a>` : label);
+  for (const match of text.matchAll(/<(?:(https?:\/\/[^|>]+)(?:\|([^>]+))?|@([UW][A-Z0-9]+)|!([a-z]+))>/g)) {
+    parts.push(formatMrkdwn(escapeHtml(unescapeSlack(text.slice(last, match.index)))));
+    if (match[3] !== undefined) {
+      parts.push(`<span class="mention">@${escapeHtml(match[3])}</span>`);
+    } else if (match[4] !== undefined) {
+      parts.push(`<span class="mention">@${escapeHtml(match[4])}</span>`);
+    } else {
+      const url = safeHttpUrl(unescapeSlack(match[1] ?? ''));
+      const label = escapeHtml(unescapeSlack(match[2] ?? match[1] ?? ''));
+      parts.push(url ? `<a href="${escapeHtml(url)}">${label}</a>` : label);
+    }
     last = (match.index ?? 0) + match[0].length;
   }
-  parts.push(escapeHtml(unescapeSlack(text.slice(last))));
+  parts.push(formatMrkdwn(escapeHtml(unescapeSlack(text.slice(last)))));
   return parts.join('').replace(/\n/g, '<br>');
+}
+
+/** mrkdwn styles and emoji on already-escaped text (the markers are not HTML-significant, so escaping keeps them). */
+function formatMrkdwn(html: string): string {
+  return html
+    .replace(/`([^`\n]+)`/g, '<code>$1</code>')
+    .replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:;!?])/g, '$1<strong>$2</strong>')
+    .replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,:;!?])/g, '$1<em>$2</em>')
+    .replace(/(^|[\s(])~([^~\n]+)~(?=$|[\s).,:;!?])/g, '$1<s>$2</s>')
+    .replace(/:([a-z0-9_+-]+):/g, (shortcode, name: string) => EMOJI[name] ?? shortcode);
 }
 
 /** A text object (or anything holding one in `text`): plain_text shown as it is, mrkdwn converted. */
@@ -77,6 +96,16 @@ const EMOJI: Record<string, string> = {
   warning: '⚠️',
   hourglass_flowing_sand: '⏳',
   information_source: 'ℹ️',
+  hourglass: '⌛',
+  bell: '🔔',
+  lock: '🔒',
+  memo: '📝',
+  link: '🔗',
+  eyes: '👀',
+  tada: '🎉',
+  rotating_light: '🚨',
+  heavy_check_mark: '✔️',
+  stopwatch: '⏱️',
 };
 
 function styled(html: string, style: RichElement['style']): string {
@@ -138,8 +167,9 @@ function renderActions(block: Block, message: { channel: string; ts: string }): 
 <label><input type="radio" name="decision" value="reject"> reject</label>
 <textarea name="comment" maxlength="1000" placeholder="comment"></textarea> ${userSelect()} <button>Submit with comment</button></form>`;
     }
+    const style = (button as { style?: string }).style;
     return `<form method="post" action="/local/outbox/slack">${hidden('kind', 'block_actions')}${hidden('actionId', button.action_id)}${hidden('approvalId', button.value)}${hidden('channel', message.channel)}${hidden('ts', message.ts)}
-${userSelect()} <button>${textOf(button)}</button></form>`;
+${userSelect()} <button class="slack-button${style === 'primary' || style === 'danger' ? ` ${style}` : ''}">${textOf(button)}</button></form>`;
   });
   return `<div class="actions">${forms.join('')}</div>`;
 }
@@ -152,8 +182,8 @@ function renderBlocks(blocks: unknown[], message: { channel: string; ts: string 
       if (block.type === 'actions') return renderActions(block, message);
       if (block.type === 'context') return `<p class="context">${(block.elements ?? []).map(textOf).join(' · ')}</p>`;
       if (block.type === 'rich_text') return richToHtml(block as unknown as RichElement);
-      const fields = (block.fields ?? []).map((field) => `<li>${textOf(field)}</li>`).join('');
-      return `${block.text ? `<p>${textOf(block)}</p>` : ''}${fields ? `<ul class="fields">${fields}</ul>` : ''}`;
+      const fields = (block.fields ?? []).map((field) => `<div>${textOf(field)}</div>`).join('');
+      return `${block.text ? `<p>${textOf(block)}</p>` : ''}${fields ? `<div class="fields">${fields}</div>` : ''}`;
     })
     .join('\n');
 }
@@ -187,13 +217,24 @@ ${renderBlocks(message.blocks ?? [], message)}</article>`,
             `<li><a href="${escapeHtml(url)}">${escapeHtml(url.length > 90 ? `${url.slice(0, 90)}…` : url)}</a></li>`,
         );
       return `<article class="email"><p class="meta">E-mail to ${escapeHtml(email.to.join(', '))} · from ${escapeHtml(email.from)} · ${escapeHtml(email.at)}</p>
-<h3>${escapeHtml(email.subject)}</h3><pre>${escapeHtml(email.text ?? '')}</pre><p>Links:</p><ul>${links.join('')}</ul></article>`;
+<h3>${escapeHtml(email.subject)}</h3>${
+        email.html
+          ? // The HTML part as a mail client shows it, in a sandbox: no script, no forms, no access to this page.
+            `<iframe class="mail" sandbox="" referrerpolicy="no-referrer" title="${escapeHtml(`E-mail: ${email.subject}`)}" srcdoc="${escapeHtml(email.html)}"></iframe>`
+          : ''
+      }<details><summary>Text part</summary><pre>${escapeHtml(email.text ?? '')}</pre></details><p>Links:</p><ul>${links.join('')}</ul></article>`;
     });
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Greenlight outbox (local)</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}article{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}
 .meta{color:#666;font-size:.85rem}.notice{background:#eef;padding:.5rem}.actions form{display:inline-block;margin:.25rem .5rem .25rem 0}
 .modal textarea{display:block;width:30rem}pre{white-space:pre-wrap}.rich p{margin:.4rem 0}.mention{color:#1264a3}
-blockquote{border-left:3px solid #ccc;margin:.25rem 0;padding-left:.5rem}</style></head><body>
+blockquote{border-left:3px solid #ccc;margin:.25rem 0;padding-left:.5rem}
+article.slack{font-family:Lato,"Segoe UI",system-ui,sans-serif;border-left:4px solid #611f69}
+.fields{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:.4rem 1rem;margin:.4rem 0}
+.context{color:#616061;font-size:.8rem}code{background:#f3f3f3;border:1px solid #ddd;border-radius:3px;padding:0 .2rem;color:#c0175d}
+.slack-button{font-weight:700;border:1px solid #bbb;border-radius:4px;background:#fff;padding:.3rem .8rem;cursor:pointer}
+.slack-button.primary{background:#007a5a;border-color:#007a5a;color:#fff}.slack-button.danger{background:#e01e5a;border-color:#e01e5a;color:#fff}
+iframe.mail{width:100%;height:28rem;border:1px solid #ddd;border-radius:4px;background:#fff}</style></head><body>
 <h1>Outbox — what Greenlight sent</h1><p><a href="/">open approvals</a> · <a href="/local/outbox">refresh</a></p>
 ${notice ? `<p class="notice">${escapeHtml(notice)}</p>` : ''}
 <h2>Slack (${messages.length})</h2>${messages.join('\n') || '<p>none yet</p>'}

@@ -17,6 +17,7 @@ import { ensureApprovalsTable, LOCAL_CREDENTIALS, startLocalDynamo } from './loc
 import { busFor, LocalEventBus } from './localEventBus';
 import { LocalFunctions } from './localFunctions';
 import { startLocalHttpServer } from './localHttpServer';
+import { type LocalOidcProvider, startLocalOidcProvider } from './localOidcProvider';
 import { type SlackStandin, startSlackStandin } from './slackStandin';
 import { type AwsStandins, type DeliveredEntry, startAwsStandins } from './standins';
 
@@ -46,6 +47,10 @@ export const DEFAULT_REST_CLIENT = 'release-bot';
 export const REVIEW_LINK_KEYS_PARAMETER = '/greenlight/local/review-link-keys';
 export const SLACK_BOT_TOKEN_PARAMETER = '/greenlight/local/slack-bot-token';
 export const SLACK_SIGNING_SECRET_PARAMETER = '/greenlight/local/slack-signing-secret';
+/** The web inbox's OpenID Connect client (`{"issuer", "clientId", "clientSecret"}`) and session keys. */
+export const SSO_OIDC_PARAMETER = '/greenlight/local/sso-oidc';
+export const SSO_SESSION_KEYS_PARAMETER = '/greenlight/local/sso-session-keys';
+const SSO_CLIENT_SECRET_PARAMETER = '/greenlight/local/sso-client-secret';
 export const LOCAL_EMAIL_FROM = 'approvals@greenlight.example';
 /** The Slack workspace and app the local stack's interactions come from (SLACK_TEAM_ID / SLACK_APP_ID). */
 export const LOCAL_SLACK_TEAM_ID = 'T0GREENLIT';
@@ -58,6 +63,8 @@ export interface LocalStackOptions {
   standinsPort?: number;
   dynamoPort?: number;
   slackPort?: number;
+  /** The local OpenID Connect provider the inbox signs people in with. */
+  oidcPort?: number;
   /** Runs the lifecycle function's schedule this often, as the EventBridge schedule in serverless.yml does. */
   sweepEverySeconds?: number;
 }
@@ -77,6 +84,8 @@ export interface LocalStack {
   restClient(name?: string): RestClientCredentials;
   /** The local IAM users (alice, bob, carol) whose SigV4 signatures the `/v1/iam` routes accept, and their profiles. */
   iam: LocalIamUsers;
+  /** The local OpenID Connect provider (alice, bob and carol sign in with their name and any password). */
+  oidc: LocalOidcProvider;
   /** A review link for this approver, signed like the notifications sign theirs (valid 7 days). */
   reviewLink(approvalId: string, approver: string): string;
   /** Runs the lifecycle sweep once, as its EventBridge schedule would. */
@@ -105,6 +114,8 @@ function configureEnvironment(dynamoEndpoint: string, standinsUrl: string): void
     REVIEW_LINK_KEYS_PARAMETER,
     SLACK_BOT_TOKEN_PARAMETER,
     SLACK_SIGNING_SECRET_PARAMETER,
+    SSO_OIDC_PARAMETER,
+    SSO_SESSION_KEYS_PARAMETER,
     // Interactions from another workspace or app are refused, as on AWS once these are set.
     SLACK_TEAM_ID: LOCAL_SLACK_TEAM_ID,
     SLACK_APP_ID: LOCAL_SLACK_APP_ID,
@@ -138,7 +149,11 @@ function ensureSecrets(standins: AwsStandins): LocalSecrets {
   for (const client of LOCAL_REST_CLIENTS) {
     ensure(`${REST_CLIENT_SECRETS_PREFIX}${client}`, () => randomBytes(32).toString('hex'));
   }
+  ensure(SSO_SESSION_KEYS_PARAMETER, () =>
+    JSON.stringify({ currentKeyId: 'local-1', keys: { 'local-1': randomBytes(32).toString('hex') } }),
+  );
   return {
+    ssoClientSecret: ensure(SSO_CLIENT_SECRET_PARAMETER, () => randomBytes(24).toString('hex')),
     slackBotToken: ensure(SLACK_BOT_TOKEN_PARAMETER, () => `xoxb-local-${randomBytes(12).toString('hex')}`),
     slackSigningSecret: ensure(SLACK_SIGNING_SECRET_PARAMETER, () => randomBytes(16).toString('hex')),
     reviewLinkKeys: JSON.parse(
@@ -151,6 +166,7 @@ function ensureSecrets(standins: AwsStandins): LocalSecrets {
 
 interface LocalSecrets {
   reviewLinkKeys: ReviewLinkKeys;
+  ssoClientSecret: string;
   slackBotToken: string;
   slackSigningSecret: string;
 }
@@ -235,6 +251,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // Links in notifications point at this server, as they point at the HTTP API on AWS; and the review pages accept a
   // decision only when the browser posted it from this origin (set before any function is first loaded).
   process.env.PUBLIC_BASE_URL = http.url;
+  // A real OpenID Connect issuer for the inbox; its address and client go where the inbox reads them on AWS (SSM).
+  const oidc = await startLocalOidcProvider({
+    port: options.oidcPort ?? 0,
+    people: policyDocument.people,
+    redirectUri: `${http.url}/inbox/callback`,
+    clientSecret: secrets.ssoClientSecret,
+  });
+  standins.ssm.putParameter(
+    SSO_OIDC_PARAMETER,
+    JSON.stringify({ issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret }),
+  );
 
   const sweep = options.sweepEverySeconds
     ? setInterval(() => void functions.invokeAsync('lifecycle', scheduledEvent()), options.sweepEverySeconds * 1000)
@@ -255,6 +282,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     restClient: (name = DEFAULT_REST_CLIENT) =>
       restClientCredentials(name, standins.ssm.parameterValue(`${REST_CLIENT_SECRETS_PREFIX}${name}`)),
     iam,
+    oidc,
     reviewLink: (approvalId, approver) =>
       reviewLinkUrl(
         http.url,
@@ -269,6 +297,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     close: async () => {
       if (sweep) clearInterval(sweep);
       await http.close();
+      await oidc.close();
       await slack.close();
       await standins.close();
       documentClient.destroy();

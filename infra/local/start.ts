@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     standinsPort: port('GREENLIGHT_STANDINS_PORT', 4010),
     dynamoPort: port('GREENLIGHT_DYNAMODB_PORT', 8000),
     slackPort: port('GREENLIGHT_SLACK_PORT', 4011),
+    oidcPort: port('GREENLIGHT_OIDC_PORT', 4012),
     sweepEverySeconds: Number(process.env.GREENLIGHT_SWEEP_SECONDS ?? 60),
   });
   if (firstStart) await seedWaitingWorkflows(stack);
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     `Greenlight is running locally (${firstStart ? 'first start: seeded one waiting workflow per source' : 'data kept from the last run'}).`,
     `  Open approvals:       ${stack.httpUrl}/`,
     `  Outbox (Slack, mail): ${stack.httpUrl}/local/outbox`,
+    `  Inbox (sign in):      ${stack.httpUrl}/inbox  — as alice, bob or carol, any password (OpenID Connect: ${stack.oidc.issuer})`,
     `  AWS stand-ins state:  ${stack.standins.url}/__standins/state`,
     `  DynamoDB (dynalite):  ${stack.dynamoEndpoint}  table greenlight-local-approvals`,
     `  Data folder:          ${dataDir}`,

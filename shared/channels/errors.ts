@@ -79,7 +79,7 @@ export class ReviewPostOriginError extends Error {
 export class SigningKeyConfigurationError extends Error {
   override readonly name = 'SigningKeyConfigurationError';
   constructor(
-    readonly purpose: 'rest-signature' | 'review-link',
+    readonly purpose: 'rest-signature' | 'review-link' | 'sso-session',
     readonly problem: string,
     options?: { cause?: unknown },
   ) {
@@ -116,5 +116,57 @@ export class InvalidSlackSignatureError extends Error {
     options?: { cause?: unknown },
   ) {
     super(SLACK_SIGNATURE_MESSAGES[reason], options);
+  }
+}
+
+/** Why the inbox did not accept a session cookie: none sent, not ours (tampered, another key), or past its time. */
+export type InvalidSsoSessionReason = 'missing' | 'invalid' | 'expired';
+
+/** No usable inbox session (401): the person signs in again. The message names no cookie value. */
+export class InvalidSsoSessionError extends Error {
+  override readonly name = 'InvalidSsoSessionError';
+  constructor(
+    readonly reason: InvalidSsoSessionReason,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      reason === 'expired'
+        ? 'your sign-in has expired: sign in again'
+        : 'you are not signed in (or your sign-in is not valid)',
+      options,
+    );
+  }
+}
+
+/** An inbox POST without the session's CSRF token (403): it was not sent by the inbox page itself. */
+export class CsrfTokenError extends Error {
+  override readonly name = 'CsrfTokenError';
+  constructor() {
+    super("the form did not carry this sign-in's CSRF token; reload the page and try again");
+  }
+}
+
+/**
+ * Why a sign-in with the OpenID Connect issuer was refused: `state` (no or another sign-in under way), `issuer` (the
+ * issuer refused, or its answer — ID token, signature, issuer, audience, nonce — did not verify), `email` (no verified
+ * e-mail address in the ID token), `identity` (the address is not an identity Greenlight accepts).
+ */
+export type SsoSignInReason = 'state' | 'issuer' | 'email' | 'identity';
+
+const SSO_SIGN_IN_MESSAGES: Record<SsoSignInReason, string> = {
+  state: 'this sign-in was not started here or took too long: start again',
+  issuer: 'the sign-in could not be verified with the identity provider',
+  email: 'the identity provider did not confirm a verified e-mail address',
+  identity: 'this e-mail address may not use Greenlight',
+};
+
+/** A sign-in that did not prove an allowed, verified e-mail address (401; `identity`: 403). Changes nothing. */
+export class SsoSignInError extends Error {
+  override readonly name = 'SsoSignInError';
+  constructor(
+    readonly reason: SsoSignInReason,
+    options?: { cause?: unknown },
+  ) {
+    super(SSO_SIGN_IN_MESSAGES[reason], options);
   }
 }

@@ -99,6 +99,7 @@ const CHANNEL_LABELS: Record<DecisionChannel, string> = {
   rest: 'REST API',
   iam: 'IAM-signed API call',
   eventbridge: 'EventBridge',
+  sso: 'Greenlight inbox',
   system: 'Greenlight',
 };
 

@@ -16,7 +16,8 @@ export type ApprovalStatus = OpenStatus | ClosedStatus;
 export type Decision = 'approve' | 'reject';
 /** What the waiting workflow is told: approved / rejected by people, or expired (answered as the policy says). */
 export type Outcome = 'approved' | 'rejected' | 'expired';
-export type DecisionChannel = 'review-link' | 'slack' | 'rest' | 'iam' | 'eventbridge' | 'system';
+/** `sso`: the web inbox, as the person signed in with the configured OpenID Connect issuer. */
+export type DecisionChannel = 'review-link' | 'slack' | 'rest' | 'iam' | 'eventbridge' | 'sso' | 'system';
 
 export interface ContextLink {
   label: string;

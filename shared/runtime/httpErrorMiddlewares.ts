@@ -37,6 +37,7 @@ export function jsonErrorResponses(logger: Logger): MiddlewareObj<unknown, APIGa
 
 const PAGE_TITLES: Record<number, string> = {
   400: 'This request could not be read',
+  401: 'Sign in to continue',
   403: 'You cannot decide on this approval',
   404: 'No such approval',
   409: 'This approval is already decided',
@@ -50,6 +51,8 @@ const PAGE_TITLES: Record<number, string> = {
 /** Titles for refusals that the status's title would misdescribe. */
 const CODE_TITLES: Record<string, string> = {
   not_from_review_page: 'Decide on the review page',
+  invalid_csrf_token: 'Reload the page and try again',
+  sign_in_refused: 'Sign-in refused',
 };
 
 export function htmlErrorPages(logger: Logger): MiddlewareObj<unknown, APIGatewayProxyResultV2> {

@@ -3,10 +3,13 @@
  * API as JSON and by the review pages as HTML. Unknown errors are 500 with a message that leaks nothing.
  */
 import {
+  CsrfTokenError,
   InvalidReviewLinkError,
   InvalidSignatureError,
   InvalidSlackSignatureError,
+  InvalidSsoSessionError,
   ReviewPostOriginError,
+  SsoSignInError,
 } from '../channels/errors';
 import {
   ApprovalClosedError,
@@ -56,6 +59,11 @@ export function describeHttpError(error: unknown): HttpErrorDescription {
       'not_from_review_page',
       "This decision did not come from Greenlight's review page. Open your review link and decide on the page.",
     );
+  }
+  if (error instanceof InvalidSsoSessionError) return describe(401, 'not_signed_in', error.message);
+  if (error instanceof CsrfTokenError) return describe(403, 'invalid_csrf_token', error.message);
+  if (error instanceof SsoSignInError) {
+    return describe(error.reason === 'identity' ? 403 : 401, 'sign_in_refused', error.message);
   }
   if (error instanceof PayloadTooLargeError) return describe(413, 'payload_too_large', error.message);
   if (error instanceof MalformedJsonError) return describe(400, 'malformed_json', error.message);

@@ -4,7 +4,9 @@
  */
 import { ParameterNotFoundError } from '@aws-lambda-powertools/parameters/errors';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import type { OidcSettings } from '../channels/oidcSignIn';
 import type { ReviewLinkKeys } from '../channels/reviewLinks';
+import type { SsoSessionKeys } from '../channels/ssoSession';
 import { requireEnv } from './environment';
 
 const CACHE_SECONDS = 300;
@@ -82,4 +84,25 @@ export async function reviewLinkKeys(): Promise<ReviewLinkKeys> {
     throw new InvalidSecretParameterError(parameterName, 'must hold {"currentKeyId", "keys": {id: secret}}');
   }
   return keys;
+}
+
+/** Inbox session keys (SSO_SESSION_KEYS_PARAMETER): JSON `{"currentKeyId": "s1", "keys": {"s1": "…"}}`. */
+export async function ssoSessionKeys(): Promise<SsoSessionKeys> {
+  const parameterName = requireEnv('SSO_SESSION_KEYS_PARAMETER');
+  const keys = JSON.parse(await readSecureParameter(parameterName)) as SsoSessionKeys;
+  if (typeof keys?.currentKeyId !== 'string' || typeof keys.keys?.[keys.currentKeyId] !== 'string') {
+    throw new InvalidSecretParameterError(parameterName, 'must hold {"currentKeyId", "keys": {id: secret}}');
+  }
+  return keys;
+}
+
+/** The OpenID Connect issuer and client (SSO_OIDC_PARAMETER): JSON `{"issuer", "clientId", "clientSecret"}`. */
+export async function oidcSettings(): Promise<OidcSettings> {
+  const parameterName = requireEnv('SSO_OIDC_PARAMETER');
+  const settings = JSON.parse(await readSecureParameter(parameterName)) as Partial<OidcSettings>;
+  const { issuer, clientId, clientSecret } = settings ?? {};
+  if (typeof issuer !== 'string' || typeof clientId !== 'string' || typeof clientSecret !== 'string') {
+    throw new InvalidSecretParameterError(parameterName, 'must hold {"issuer", "clientId", "clientSecret"}');
+  }
+  return { issuer, clientId, clientSecret };
 }

@@ -5,7 +5,7 @@
  */
 
 import type { SourceProbe, SourceResumer, WaitingSource, WorkflowEnded } from '../app/sourcePorts';
-import type { ContextLink, SourceKind } from '../domain/approval';
+import type { ContextLink, Outcome, SourceKind } from '../domain/approval';
 
 /** Settings a deployment passes to capture (environment variables in serverless.yml). */
 export interface CaptureOptions {
@@ -48,6 +48,10 @@ export interface SourcePresentation<K extends SourceKind> {
   readonly label: string;
   /** AWS console links for the waiting workflow (standard partition only); none when `workflowRef` is not its own. */
   consoleLinks(workflowRef: string, region: string): ContextLink[];
+  /** What an answer resumes, for buttons and lists: `execution checkout-deploy`. */
+  workflowName(workflowRef: string): string;
+  /** What the workflow is told for each outcome, in the source's own words: `SendTaskSuccess: the execution continues`. */
+  readonly answers: Readonly<Record<Outcome, string>>;
 }
 
 export interface SourceDescriptor<K extends SourceKind, Client extends { destroy(): void } = { destroy(): void }>

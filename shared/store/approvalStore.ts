@@ -18,4 +18,9 @@ export interface ApprovalStore {
   /** Open approvals in one status, oldest first. */
   listOpen(query: { status: OpenStatus; limit: number; cursor?: string }): Promise<OpenApprovalsPage>;
   findByWorkflow(source: SourceKind, workflowRef: string): Promise<Approval[]>;
+  /**
+   * Approvals closed at or after `since` (until `now`), most recently closed first, at most `limit`. Approvals closed
+   * before this query existed are not indexed and not found.
+   */
+  listClosedSince(query: { since: Date; now: Date; limit: number }): Promise<Approval[]>;
 }

@@ -20,6 +20,7 @@ import { ApprovalVersionConflictError, InvalidCursorError, UnprocessedReadError 
 
 export const OPEN_BY_CREATED_AT_INDEX = 'OpenByCreatedAt';
 export const BY_WORKFLOW_INDEX = 'ByWorkflow';
+export const CLOSED_BY_MONTH_INDEX = 'ClosedByMonth';
 const APPROVAL_SORT_KEY = 'APPROVAL';
 /** How long a closed approval stays readable before TTL may delete it. */
 export const CLOSED_RETENTION_SECONDS = 90 * 24 * 60 * 60;
@@ -30,6 +31,9 @@ interface ApprovalItem extends Approval {
   workflowKey: string;
   openStatus?: OpenStatus;
   openSince?: string;
+  /** Closed items: the UTC month they closed in (`2026-11`), and when (`<updatedAt>#<id>`), for ClosedByMonth. */
+  closedMonth?: string;
+  closedSince?: string;
   purgeAt?: number;
 }
 
@@ -54,12 +58,24 @@ function toItem(approval: Approval): ApprovalItem {
     item.openSince = `${approval.createdAt}#${approval.id}`;
   } else {
     item.purgeAt = Math.floor(Date.parse(approval.updatedAt) / 1000) + CLOSED_RETENTION_SECONDS;
+    item.closedMonth = approval.updatedAt.slice(0, 7);
+    item.closedSince = `${approval.updatedAt}#${approval.id}`;
   }
   return item;
 }
 
 function fromItem(item: Record<string, unknown>): Approval {
-  const { pk: _pk, sk: _sk, workflowKey: _w, openStatus: _o, openSince: _s, purgeAt: _p, ...approval } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    workflowKey: _w,
+    openStatus: _o,
+    openSince: _s,
+    closedMonth: _m,
+    closedSince: _c,
+    purgeAt: _p,
+    ...approval
+  } = item;
   return approval as unknown as Approval;
 }
 
@@ -187,6 +203,34 @@ export class DynamoApprovalStore implements ApprovalStore {
     return (await this.readWhole(keys)).map((item) => fromItem(item as unknown as Record<string, unknown>));
   }
 
+  async listClosedSince(query: { since: Date; now: Date; limit: number }): Promise<Approval[]> {
+    const since = query.since.toISOString();
+    // `~` sorts after every id character: everything closed up to and including `now`.
+    const until = `${query.now.toISOString()}#~`;
+    const keys: ItemKey[] = [];
+    // One partition per month keeps the index's partitions small; walk back from this month to the first one.
+    for (const month of monthsBetween(query.since, query.now)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: CLOSED_BY_MONTH_INDEX,
+            KeyConditionExpression: 'closedMonth = :month AND closedSince BETWEEN :since AND :until',
+            ExpressionAttributeValues: { ':month': month, ':since': since, ':until': until },
+            ScanIndexForward: false,
+            Limit: query.limit - keys.length,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        keys.push(...((page.Items ?? []) as ItemKey[]));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && keys.length < query.limit);
+      if (keys.length >= query.limit) break;
+    }
+    return (await this.readWhole(keys)).map((item) => fromItem(item as unknown as Record<string, unknown>));
+  }
+
   /**
    * The whole items behind index keys, in the keys' order; one that is gone meanwhile (TTL) is left out. BatchGetItem
    * with ConsistentRead, 100 keys a request; keys it leaves unprocessed (throttling, its 16 MB response limit) are
@@ -214,4 +258,16 @@ export class DynamoApprovalStore implements ApprovalStore {
       return item ? [item] : [];
     });
   }
+}
+
+/** `YYYY-MM` of every UTC month from `now`'s back to `since`'s, newest first. */
+function monthsBetween(since: Date, now: Date): string[] {
+  const months: string[] = [];
+  const cursor = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const first = Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), 1);
+  while (cursor.getTime() >= first && months.length < 24) {
+    months.push(cursor.toISOString().slice(0, 7));
+    cursor.setUTCMonth(cursor.getUTCMonth() - 1);
+  }
+  return months;
 }

@@ -97,6 +97,34 @@ describe('DynamoApprovalStore against dynalite', () => {
     expect(await table.store.findByWorkflow('ssm', approval.workflowRef)).toEqual([]);
   });
 
+  it('lists approvals closed since a time, most recently closed first, across months, and leaves out open ones', async () => {
+    // Prepare: closed in October and November (two index partitions), one closed too early, one still open
+    const closeAt = async (at: string) => {
+      const approval = newApproval({}, new Date('2026-09-01T00:00:00.000Z'));
+      await table.store.create(approval);
+      const closed = { ...transition(approval, 'cancelled', { at: new Date(at) }), updatedAt: at };
+      await table.store.update(closed);
+      return approval.id;
+    };
+    const early = await closeAt('2026-09-20T00:00:00.000Z');
+    const october = await closeAt('2026-10-30T00:00:00.000Z');
+    const november = await closeAt('2026-11-02T00:00:00.000Z');
+    const open = newApproval();
+    await table.store.create(open);
+    const query = { since: new Date('2026-10-01T00:00:00.000Z'), now: new Date('2026-11-05T00:00:00.000Z') };
+    // Act
+    const all = await table.store.listClosedSince({ ...query, limit: 50 });
+    const one = await table.store.listClosedSince({ ...query, limit: 1 });
+    // Assess
+    const ids = all.map((approval) => approval.id);
+    expect(ids.indexOf(november)).toBeLessThan(ids.indexOf(october));
+    expect(ids).toContain(october);
+    expect(ids).not.toContain(early);
+    expect(ids).not.toContain(open.id);
+    expect(all.find((approval) => approval.id === november)?.sourceRef).toBeDefined();
+    expect(one.map((approval) => approval.id)).toEqual([november]);
+  });
+
   it('pages through open approvals oldest first with an opaque cursor', async () => {
     // Prepare: a table of its own so other tests' items do not interfere
     const own = await startTestTable();

@@ -73,7 +73,9 @@ describe('capture tells the approvers', () => {
           /(http:\/\/127\.0\.0\.1:\d+\/review\/apr_[0-9a-f]{32}\?t=[A-Za-z0-9._-]+)/.exec(email.text ?? '')?.[1] ?? '';
         const page = await harness.http('GET', new URL(link).pathname + new URL(link).search);
         expect(page.statusCode).toBe(200);
-        expect(page.body).toContain(`You are reviewing as <strong>email:${email.to[0]}</strong>`);
+        // People are shown by name from the people map, with the identity the link was signed for.
+        expect(page.body).toContain('You are reviewing as <strong>');
+        expect(page.body).toContain(`(email:${email.to[0]})</strong>`);
       }
       // Assess: no task token anywhere in what was sent
       if (workflow.taskToken) {

@@ -196,6 +196,7 @@ export class CrashPoints {
       update: (approval) => this.run(`store.update→${approval.status}`, () => inner.update(approval)),
       listOpen: (query) => inner.listOpen(query),
       findByWorkflow: (source, workflowRef) => inner.findByWorkflow(source, workflowRef),
+      listClosedSince: (query) => inner.listClosedSince(query),
     };
   }
 

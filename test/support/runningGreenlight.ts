@@ -25,6 +25,7 @@ export async function startGreenlight(dataDir: string): Promise<RunningGreenligh
       GREENLIGHT_STANDINS_PORT: '0',
       GREENLIGHT_DYNAMODB_PORT: '0',
       GREENLIGHT_SLACK_PORT: '0',
+      GREENLIGHT_OIDC_PORT: '0',
     },
   });
   let output = '';

@@ -80,12 +80,13 @@ function cfnString(value: unknown): string {
   throw new Error(`unexpected CloudFormation expression ${JSON.stringify(value)}`);
 }
 
-/** The seven functions: key under `functions:` in serverless.yml → CloudFormation logical id. */
+/** The functions: key under `functions:` in serverless.yml → CloudFormation logical id. */
 const FUNCTIONS = {
   capture: 'CaptureLambdaFunction',
   restApi: 'RestApiLambdaFunction',
   iamApi: 'IamApiLambdaFunction',
   reviewPages: 'ReviewPagesLambdaFunction',
+  inbox: 'InboxLambdaFunction',
   decisionEvents: 'DecisionEventsLambdaFunction',
   slackInteractions: 'SlackInteractionsLambdaFunction',
   notify: 'NotifyLambdaFunction',
@@ -100,6 +101,7 @@ const ROLES: Record<FunctionKey, string> = {
   restApi: 'RestApiRole',
   iamApi: 'IamApiRole',
   reviewPages: 'ReviewPagesRole',
+  inbox: 'InboxRole',
   decisionEvents: 'DecisionEventsRole',
   slackInteractions: 'SlackInteractionsRole',
   notify: 'NotifyRole',
@@ -133,7 +135,7 @@ describe('osls package', () => {
 });
 
 describe('functions', () => {
-  it('are exactly capture, restApi, reviewPages, decisionEvents, slackInteractions, notify and lifecycle, each with its own handler', () => {
+  it('are exactly capture, restApi, iamApi, reviewPages, inbox, decisionEvents, slackInteractions, notify and lifecycle, each with its own handler', () => {
     expect(sorted(ofType('AWS::Lambda::Function').map(([id]) => id))).toEqual(sorted(Object.values(FUNCTIONS)));
     for (const key of FUNCTION_KEYS) {
       expect(resources[FUNCTIONS[key]].Properties.Handler, key).toBe(`functions/${key}.handler`);
@@ -173,7 +175,7 @@ describe('functions', () => {
     const signalling = FUNCTION_KEYS.filter((key) =>
       statementsOf(ROLES[key]).some((s) => asList(s.Action).includes('ssm:SendAutomationSignal')),
     ).map((key) => `\${${ROLES[key]}.Arn}`);
-    expect(signalling).toHaveLength(7);
+    expect(signalling).toHaveLength(8);
     const listed = cfnString(resources.CaptureLambdaFunction.Properties.Environment.Variables.GREENLIGHT_ROLE_ARN);
     expect(sorted(listed.split(','))).toEqual(sorted(signalling));
     expect(sorted(cfnString(template.Outputs.SsmApproverRoleArns.Value).split(','))).toEqual(sorted(signalling));
@@ -184,7 +186,7 @@ describe('functions', () => {
     }
   });
 
-  it('notify (review links) and reviewPages (the POST must come from that origin) alone get the API endpoint; notify alone the sender address', () => {
+  it('notify (review links), reviewPages and inbox (a POST must come from that origin) alone get the API endpoint; notify alone the sender address', () => {
     expect(resources.NotifyLambdaFunction.Properties.Environment.Variables).toMatchObject({
       PUBLIC_BASE_URL: { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] },
       EMAIL_FROM_ADDRESS: 'approvals@example.com',
@@ -192,7 +194,11 @@ describe('functions', () => {
     expect(resources.ReviewPagesLambdaFunction.Properties.Environment.Variables).toMatchObject({
       PUBLIC_BASE_URL: { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] },
     });
-    for (const key of FUNCTION_KEYS.filter((k) => k !== 'notify' && k !== 'reviewPages')) {
+    expect(resources.InboxLambdaFunction.Properties.Environment.Variables).toMatchObject({
+      PUBLIC_BASE_URL: { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] },
+      SSO_SESSION_SECONDS: '3600',
+    });
+    for (const key of FUNCTION_KEYS.filter((k) => k !== 'notify' && k !== 'reviewPages' && k !== 'inbox')) {
       expect(Object.keys(resources[FUNCTIONS[key]].Properties.Environment.Variables), key).not.toContain(
         'PUBLIC_BASE_URL',
       );
@@ -342,6 +348,7 @@ describe('approvals table', () => {
     ).toEqual([
       ['OpenByCreatedAt', ['openStatus', 'openSince']],
       ['ByWorkflow', ['workflowKey', 'createdAt']],
+      ['ClosedByMonth', ['closedMonth', 'closedSince']],
     ]);
     expect(p.TimeToLiveSpecification).toEqual({ AttributeName: 'purgeAt', Enabled: true });
     expect(p.BillingMode).toBe('PAY_PER_REQUEST');
@@ -356,6 +363,7 @@ describe('approvals table', () => {
     expect(projections).toEqual([
       ['OpenByCreatedAt', { ProjectionType: 'KEYS_ONLY' }],
       ['ByWorkflow', { ProjectionType: 'KEYS_ONLY' }],
+      ['ClosedByMonth', { ProjectionType: 'KEYS_ONLY' }],
     ]);
     for (const [name, projection] of projections) {
       expect(projection.ProjectionType, name).not.toBe('ALL');
@@ -586,6 +594,14 @@ describe('HTTP API', () => {
     ['GET /review/{id}', 'reviewPages'],
     ['POST /review/{id}', 'reviewPages'],
     ['POST /slack/interactions', 'slackInteractions'],
+    ['GET /inbox', 'inbox'],
+    ['GET /inbox/history', 'inbox'],
+    ['GET /inbox/login', 'inbox'],
+    ['GET /inbox/callback', 'inbox'],
+    ['POST /inbox/logout', 'inbox'],
+    ['GET /inbox/approvals/{id}', 'inbox'],
+    ['POST /inbox/approvals/{id}/decision', 'inbox'],
+    ['POST /inbox/decisions', 'inbox'],
   ];
 
   it('is one HTTP API with an auto-deployed $default stage', () => {
@@ -596,7 +612,7 @@ describe('HTTP API', () => {
     expect(ofType('AWS::ApiGateway::RestApi')).toEqual([]);
   });
 
-  it('has exactly the nine routes, each integrated with its function through a Lambda proxy, payload 2.0', () => {
+  it('has exactly the seventeen routes, each integrated with its function through a Lambda proxy, payload 2.0', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => {
       const target = cfnString(route.Properties.Target);
       expect(route.Properties.ApiId, route.Properties.RouteKey).toEqual({ Ref: 'HttpApi' });
@@ -614,12 +630,12 @@ describe('HTTP API', () => {
     expect(sorted(routes.map((r) => r.join(' → ')))).toEqual(sorted(expectedRoutes.map((r) => r.join(' → '))));
   });
 
-  it('lets API Gateway invoke restApi, iamApi, reviewPages and slackInteractions from this API only', () => {
+  it('lets API Gateway invoke restApi, iamApi, reviewPages, inbox and slackInteractions from this API only', () => {
     const permissions = ofType('AWS::Lambda::Permission')
       .map(([, p]) => p.Properties)
       .filter((p) => p.Principal === 'apigateway.amazonaws.com');
     expect(sorted(permissions.map((p) => cfnString(p.FunctionName)))).toEqual(
-      sorted([fnArn('restApi'), fnArn('iamApi'), fnArn('reviewPages'), fnArn('slackInteractions')]),
+      sorted([fnArn('restApi'), fnArn('iamApi'), fnArn('reviewPages'), fnArn('inbox'), fnArn('slackInteractions')]),
     );
     for (const p of permissions) {
       expect(p.Action).toBe('lambda:InvokeFunction');
@@ -677,6 +693,7 @@ describe('IAM: one role per function, each allowed only the calls that function 
     restApi: 'RestApiLogGroup',
     iamApi: 'IamApiLogGroup',
     reviewPages: 'ReviewPagesLogGroup',
+    inbox: 'InboxLogGroup',
     decisionEvents: 'DecisionEventsLogGroup',
     slackInteractions: 'SlackInteractionsLogGroup',
     notify: 'NotifyLogGroup',
@@ -692,6 +709,7 @@ describe('IAM: one role per function, each allowed only the calls that function 
   const TABLE = '${ApprovalsTable.Arn}';
   const OPEN_INDEX = '${ApprovalsTable.Arn}/index/OpenByCreatedAt';
   const WORKFLOW_INDEX = '${ApprovalsTable.Arn}/index/ByWorkflow';
+  const CLOSED_INDEX = '${ApprovalsTable.Arn}/index/ClosedByMonth';
   const STATE_MACHINES = arnOf('states', 'stateMachine:*');
   const EXECUTIONS = arnOf('states', 'execution:*');
   const IMAGES = arnOf('imagebuilder', 'image/*');
@@ -746,6 +764,15 @@ describe('IAM: one role per function, each allowed only the calls that function 
       ...RESUME,
       'ssm:GetParameter': [parameter('review-link-keys')],
     },
+    inbox: {
+      ...logs('inbox'),
+      ...DECIDE_TABLE,
+      'dynamodb:BatchGetItem': [TABLE],
+      'dynamodb:Query': [OPEN_INDEX, CLOSED_INDEX],
+      ...PUBLISH,
+      ...RESUME,
+      'ssm:GetParameter': [parameter('sso-oidc'), parameter('sso-session-keys')],
+    },
     decisionEvents: {
       ...logs('decisionEvents'),
       ...DECIDE_TABLE,
@@ -781,7 +808,7 @@ describe('IAM: one role per function, each allowed only the calls that function 
       ...deadLetters('lifecycle'),
     },
   };
-  const HTTP_FACING: FunctionKey[] = ['restApi', 'iamApi', 'reviewPages', 'slackInteractions'];
+  const HTTP_FACING: FunctionKey[] = ['restApi', 'iamApi', 'reviewPages', 'inbox', 'slackInteractions'];
 
   const allStatements = (): Dict[] => [
     ...ofType('AWS::IAM::Role').flatMap(([id]) => statementsOf(id)),
@@ -854,7 +881,7 @@ describe('IAM: one role per function, each allowed only the calls that function 
     }
   });
 
-  it('gives the HTTP-facing roles (restApi, iamApi, reviewPages, slackInteractions) no ses: action and only the resume calls of the decide use case', () => {
+  it('gives the HTTP-facing roles (restApi, iamApi, reviewPages, inbox, slackInteractions) no ses: action and only the resume calls of the decide use case', () => {
     for (const key of HTTP_FACING) {
       const actions = actionsOf(key);
       expect(

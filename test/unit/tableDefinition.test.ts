@@ -43,6 +43,8 @@ describe('infra/table.yml', () => {
         { AttributeName: 'openSince', AttributeType: 'S' },
         { AttributeName: 'workflowKey', AttributeType: 'S' },
         { AttributeName: 'createdAt', AttributeType: 'S' },
+        { AttributeName: 'closedMonth', AttributeType: 'S' },
+        { AttributeName: 'closedSince', AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -62,6 +64,14 @@ describe('infra/table.yml', () => {
           KeySchema: [
             { AttributeName: 'workflowKey', KeyType: 'HASH' },
             { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: 'ClosedByMonth',
+          KeySchema: [
+            { AttributeName: 'closedMonth', KeyType: 'HASH' },
+            { AttributeName: 'closedSince', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'KEYS_ONLY' },
         },
@@ -103,7 +113,11 @@ describe('loadApprovalsTableDefinition', () => {
     // Act
     const definition = loadApprovalsTableDefinition('t', path);
     // Assess
-    expect(definition.GlobalSecondaryIndexes?.map((g) => g.IndexName)).toEqual(['OpenByCreatedAt', 'ByPipeline']);
+    expect(definition.GlobalSecondaryIndexes?.map((g) => g.IndexName)).toEqual([
+      'OpenByCreatedAt',
+      'ByPipeline',
+      'ClosedByMonth',
+    ]);
     expect(loadApprovalsTableTtlAttribute(path)).toBe('expiresAt');
   });
 

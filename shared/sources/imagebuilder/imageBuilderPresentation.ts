@@ -5,6 +5,13 @@ import type { SourcePresentation } from '../sourceDescriptor';
 export const imageBuilderPresentation: SourcePresentation<'imagebuilder'> = {
   kind: 'imagebuilder',
   label: 'EC2 Image Builder',
+  workflowName: (workflowRef) =>
+    `image ${workflowRef.includes(':image/') ? workflowRef.slice(workflowRef.indexOf(':image/') + ':image/'.length) : workflowRef}`,
+  answers: {
+    approved: 'RESUME: the image build continues',
+    rejected: 'STOP: the image build stops',
+    expired: 'STOP (expired): the image build stops',
+  },
   consoleLinks: (workflowRef, region) => {
     const target = consoleTarget(workflowRef, region);
     if (target?.arn?.service !== 'imagebuilder') return [];

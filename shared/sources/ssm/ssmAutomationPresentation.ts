@@ -6,6 +6,13 @@ import { AUTOMATION_EXECUTION_ID } from './ssmAutomationReference';
 export const ssmAutomationPresentation: SourcePresentation<'ssm'> = {
   kind: 'ssm',
   label: 'Systems Manager Automation',
+  workflowName: (workflowRef) =>
+    `automation ${workflowRef.includes('/') ? workflowRef.slice(workflowRef.lastIndexOf('/') + 1) : workflowRef}`,
+  answers: {
+    approved: 'Approve signal: the automation continues',
+    rejected: 'Reject signal: the automation stops',
+    expired: 'Reject signal (expired): the automation stops',
+  },
   consoleLinks: (workflowRef, region) => {
     const target = consoleTarget(workflowRef, region);
     if (target === undefined) return [];

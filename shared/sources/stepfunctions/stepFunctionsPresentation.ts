@@ -5,6 +5,12 @@ import type { SourcePresentation } from '../sourceDescriptor';
 export const stepFunctionsPresentation: SourcePresentation<'stepfunctions'> = {
   kind: 'stepfunctions',
   label: 'AWS Step Functions',
+  workflowName: (workflowRef) => `execution ${workflowRef.split(':').at(-1) || workflowRef}`,
+  answers: {
+    approved: 'SendTaskSuccess: the execution continues',
+    rejected: 'SendTaskFailure with error Greenlight.Rejected',
+    expired: 'SendTaskFailure with error Greenlight.Expired',
+  },
   consoleLinks: (workflowRef, region) => {
     const target = consoleTarget(workflowRef, region);
     if (target?.arn?.service !== 'states') return [];

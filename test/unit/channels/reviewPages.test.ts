@@ -109,12 +109,65 @@ describe('renderReviewPage', () => {
     expect(body).toContain(
       '<a href="https://tickets.example.com/CHG-1234" rel="noopener noreferrer" target="_blank">Change ticket</a>',
     );
-    expect(body).toContain('<li>email:alice@example.com</li>');
+    expect(body).toContain(
+      '<li><strong>email:alice@example.com</strong> <span class="muted">has not voted</span></li>',
+    );
     expect(body).toContain('1 of 2 required approvals so far');
-    expect(body).toContain('<td>email:carol@example.com</td><td>Approved</td><td>2026-11-22 09:30 UTC</td>');
+    expect(body).toContain('<li><strong>email:carol@example.com</strong> approved on 2026-11-22 09:30 UTC via');
     expect(body).toContain('Looks good to me');
     expect(body).toContain('2 days 3 hours left');
     expect(body).toContain('You are reviewing as <strong>email:alice@example.com</strong>');
+  });
+
+  it("puts the decision panel first, names each button's effect and asks to confirm an approval", () => {
+    // Prepare: a quorum of one, so this approval resumes the execution
+    const approval = pendingApproval({ requiredApprovals: 1, votes: [] });
+    // Act
+    const { body } = renderReviewPage(reviewInput({ approval }));
+    // Assess
+    expect(body.indexOf('aria-label="Decision"')).toBeLessThan(body.indexOf('<dt>Source</dt>'));
+    expect(body).toMatch(/<details class="confirm">\s*<summary class="button approve">Approve…<\/summary>/);
+    expect(body).toContain('Approve — resumes execution ');
+    expect(body).toContain('Reject — stops execution ');
+  });
+
+  it('says an approval only adds to the quorum when more are needed', () => {
+    // Act
+    const { body } = renderReviewPage(reviewInput({ approval: pendingApproval({ votes: [] }) }));
+    // Assess
+    expect(body).toContain('Approve — 1 of 2 approvals; execution ');
+  });
+
+  it('names people from the people map, one line per person, whatever identity they voted with', () => {
+    // Prepare
+    const people = {
+      people: {
+        alice: ['email:alice@example.com', 'slack:U024BE7LH'],
+        carol: ['email:carol@example.com', 'slack:U024BE7LC'],
+      },
+    };
+    const approval = pendingApproval({
+      approvers: ['person:alice', 'person:carol'],
+      votes: [{ approver: 'slack:U024BE7LC', decision: 'approve', channel: 'slack', at: '2026-11-22T09:30:00.000Z' }],
+    });
+    // Act
+    const { body } = renderReviewPage(reviewInput({ approval, people }));
+    // Assess
+    expect(body.match(/<li><strong>Carol<\/strong>/g)).toHaveLength(1);
+    expect(body).toContain('<li><strong>Carol</strong> approved on 2026-11-22 09:30 UTC via Slack');
+    expect(body).toContain('<li><strong>Alice</strong> <span class="muted">has not voted</span></li>');
+    expect(body).toContain('You are reviewing as <strong>Alice (email:alice@example.com)</strong>');
+  });
+
+  it('lets the requester reject but not approve', () => {
+    // Prepare
+    const approval = pendingApproval({ requestedBy: 'email:alice@example.com', votes: [] });
+    // Act
+    const { body } = renderReviewPage(reviewInput({ approval }));
+    // Assess
+    expect(body).not.toContain('value="approve"');
+    expect(body).toContain('value="reject"');
+    expect(body).toContain('you may reject it, not approve it');
   });
 
   it('links the AWS console page of the execution in the region of its ARN', () => {
@@ -157,7 +210,7 @@ describe('renderReviewPage', () => {
     expect(body).not.toContain('<script>');
     expect(body).not.toContain('"onmouseover=');
     expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;onmouseover=alert(2) &#39;x');
-    expect(body).toContain('<title>&lt;script&gt;');
+    expect(body).toContain('<title>Waiting: &lt;script&gt;');
   });
 
   it.each([
@@ -197,9 +250,11 @@ describe('renderReviewPage', () => {
     expect(body).not.toContain('<form');
     expect(body).not.toContain('name="decision"');
     expect(body).not.toContain('name="t"');
-    expect(body).toContain('<h2>Final state</h2>');
+    expect(body).toContain('<h2>Approved</h2>');
+    expect(body).toContain('<title>Approved: ');
+    expect(body).toContain('<dt>Workflow told</dt><dd>SendTaskSuccess: the execution continues</dd>');
     expect(body).toContain('<dt>Outcome</dt><dd>approved</dd>');
-    expect(body).toContain('<dt>Decided by</dt><dd>email:alice@example.com</dd>');
+    expect(body).toContain('<dt>Decided by</dt><dd>email:carol@example.com, email:alice@example.com</dd>');
     expect(body).toContain('<dt>Decided at</dt><dd>2026-11-22 09:45 UTC</dd>');
     expect(body).toContain('<dt>Reason</dt><dd>quorum reached</dd>');
   });
@@ -233,7 +288,7 @@ describe('renderReviewPage', () => {
     const { body } = renderReviewPage(input);
     // Assess
     expect(body).not.toContain('<form');
-    expect(body).toContain('You already voted: approve.');
+    expect(body).toContain('You already voted: approve (');
   });
 
   it('refuses a form action that could post elsewhere or run script', () => {

@@ -38,6 +38,65 @@ function sourcesShowing(blocks: unknown[]): OutboxSources {
 }
 
 describe('renderOutboxPage', () => {
+  it('renders mrkdwn and Block Kit as Slack does: bold, links, mentions, emoji shortcodes, fields, context, styled buttons', () => {
+    // Prepare
+    const blocks = [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: ':white_check_mark: *Approved* by <@U024BE7LH> — <https://example.com/x|the run> `v2`',
+        },
+      },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: '*Source*\nStep Functions' },
+          { type: 'plain_text', text: '*not bold*' },
+        ],
+      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: '_expires_ :alarm_clock:' }] },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: 'greenlight.approve',
+            value: APPROVAL_ID,
+            style: 'primary',
+            text: { type: 'plain_text', text: 'Approve' },
+          },
+        ],
+      },
+    ];
+    // Act
+    const page = renderOutboxPage(sourcesShowing(blocks));
+    // Assess
+    expect(page).toContain('✅ <strong>Approved</strong> by <span class="mention">@U024BE7LH</span>');
+    expect(page).toContain('<a href="https://example.com/x">the run</a> <code>v2</code>');
+    expect(page).toContain(
+      '<div class="fields"><div><strong>Source</strong><br>Step Functions</div><div>*not bold*</div></div>',
+    );
+    expect(page).toContain('<p class="context"><em>expires</em> ⏰</p>');
+    expect(page).toContain('<button class="slack-button primary">Approve</button>');
+  });
+
+  it('shows an HTML e-mail in a sandboxed iframe (srcdoc), never inline in the page', () => {
+    // Prepare
+    const html = '<p>Review <a href="https://greenlight.example/review/x">here</a></p><script>alert(1)</script>';
+    const sources = sourcesShowing([]);
+    (sources.standins as unknown as { ses: unknown }).ses = {
+      sentEmails: () => [
+        { to: ['alice@example.com'], from: 'a@b.c', at: NOW.toISOString(), subject: 'Approve?', text: 'plain', html },
+      ],
+    };
+    // Act
+    const page = renderOutboxPage(sources);
+    // Assess
+    expect(page).toMatch(/<iframe class="mail" sandbox="" [^>]*srcdoc="&lt;p&gt;Review/);
+    expect(page).not.toContain('<script>alert(1)</script>');
+  });
+
   it('shows text from requests as written, and links only where Greenlight made them', () => {
     // Prepare
     const { blocks } = approvalMessage(publicApproval(), { now: NOW, consoleLinks: [] });

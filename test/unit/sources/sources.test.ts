@@ -25,6 +25,7 @@ describe('the source registry', () => {
       for (const kind of SOURCE_KINDS) {
         expect(SOURCES[kind].kind).toBe(kind);
         expect(SOURCE_PRESENTATIONS[kind]).toMatchObject({ kind, label: SOURCES[kind].label });
+        expect(Object.keys(SOURCE_PRESENTATIONS[kind].answers).sort()).toEqual(['approved', 'expired', 'rejected']);
         expect(resumers[kind].kind).toBe(kind);
         expect(typeof probes[kind].stillWaiting).toBe('function');
         expect(SOURCES[kind].defaultTimeoutSeconds).toBeGreaterThan(0);
