@@ -1,7 +1,7 @@
 /**
  * The whole service on one machine with no AWS account: dynalite (on disk when given a data folder), wire-level
- * stand-ins for Step Functions, Image Builder, SSM and EventBridge, EventBridge routing read from serverless.yml, the
- * functions themselves (unchanged), and a small HTTP server for people.
+ * stand-ins for Step Functions, Image Builder, SSM, Lambda durable executions and EventBridge, EventBridge routing
+ * read from serverless.yml, the functions themselves (unchanged), and a small HTTP server for people.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -107,6 +107,8 @@ function configureEnvironment(dynamoEndpoint: string, standinsUrl: string): void
     AWS_ENDPOINT_URL_SSM: standinsUrl,
     AWS_ENDPOINT_URL_EVENTBRIDGE: standinsUrl,
     AWS_ENDPOINT_URL_SESV2: standinsUrl,
+    // Greenlight's answers to durable functions; the functions themselves run in this process, not behind a Lambda API.
+    AWS_ENDPOINT_URL_LAMBDA: standinsUrl,
     APPROVALS_TABLE_NAME: LOCAL_TABLE_NAME,
     EVENT_BUS_NAME: LOCAL_EVENT_BUS_NAME,
     POWERTOOLS_SERVICE_NAME: 'greenlight',

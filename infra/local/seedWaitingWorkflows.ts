@@ -1,7 +1,8 @@
 /**
  * First start of the local stack: one waiting workflow per source, made in the stand-ins with the ids of the sample
- * events in events/, then announced the way AWS announces it — the state machine's events:putEvents call through the
- * EventBridge API, and the Image Builder / SSM events on the default bus. Injecting a sample event again later
+ * events in events/, then announced the way AWS announces it — the state machine's events:putEvents call and the
+ * durable function's waitForCallback submitter through the EventBridge API, and the Image Builder / SSM events on the
+ * default bus. Injecting a sample event again later
  * (`npm run event -- events/…`) therefore hits the same approval: a visible duplicate, not a second item.
  */
 import { readFileSync } from 'node:fs';
@@ -82,8 +83,42 @@ async function seedSsmAutomation(stack: LocalStack): Promise<void> {
   await stack.publish(sample('ssm/automation-execution-waiting'), 'default');
 }
 
+/** A durable execution waiting in waitForCallback, announced by its submitter's PutEvents (which adds no Resources). */
+async function seedDurableFunction(stack: LocalStack): Promise<void> {
+  const event = sample('lambda/approval-requested');
+  const [functionArn = '', executionPath = ''] = String(event.detail.durableExecutionArn).split('/durable-execution/');
+  const [executionName, executionId] = executionPath.split('/');
+  const [, , , , , , functionName, version] = functionArn.split(':');
+  stack.standins.lambda.startWaitingExecution({
+    functionName: functionName as string,
+    version: version as string,
+    executionName: executionName as string,
+    executionId: executionId as string,
+    callbackId: event.detail.callbackId,
+    input: { service: 'checkout', version: '2.4.1', environment: 'production' },
+  });
+  const eventBridge = new EventBridgeClient({});
+  try {
+    await eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: LOCAL_EVENT_BUS_NAME,
+            Source: event.source,
+            DetailType: event['detail-type'],
+            Detail: JSON.stringify(event.detail),
+          },
+        ],
+      }),
+    );
+  } finally {
+    eventBridge.destroy();
+  }
+}
+
 export async function seedWaitingWorkflows(stack: LocalStack): Promise<void> {
   await seedStepFunctions(stack);
   await seedImageBuilder(stack);
   await seedSsmAutomation(stack);
+  await seedDurableFunction(stack);
 }

@@ -1,6 +1,8 @@
 /**
  * The approval request a caller puts in its event (Step Functions `Approval Requested` detail, or the payload of a
- * direct `lambda:invoke.waitForTaskToken`). Documented in docs/sources/stepfunctions.md ("Request contract").
+ * direct `lambda:invoke.waitForTaskToken`; a Lambda durable function's `Approval Requested` detail). Documented in
+ * docs/sources/stepfunctions.md ("Request contract") and docs/sources/lambda.md. The fields are shared; each source
+ * adds what answers its wait (a task token, a callback id).
  */
 import { z } from 'zod';
 import { identitySchema } from '../domain/identitySchema';
@@ -41,47 +43,56 @@ export const taskTokenSchema = z
   .min(1, 'must not be empty')
   .max(2048, 'is longer than any Step Functions task token');
 
-export const approvalRequestSchema = z
-  .object({
-    taskToken: taskTokenSchema,
-    // One line, shown everywhere (terminals included): no control characters that could repaint what people read.
-    title: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
-      .optional(),
-    description: z.string().max(4000).optional(),
-    approvers: z.array(identitySchema).max(100).optional(),
-    requiredApprovals: z.number().int().min(1).max(20).optional(),
-    requestedBy: identitySchema.optional(),
-    timeoutSeconds: z
-      .number()
-      .int()
-      .min(60)
-      .max(365 * 24 * 60 * 60)
-      .optional(),
-    context: contextSchema,
-    /**
-     * The Task's `HeartbeatSeconds`: Greenlight's schedule (every 5 minutes) sends SendTaskHeartbeat while the
-     * approval is open, so the state fails fast (States.HeartbeatTimeout) if Greenlight stops. At least twice the
-     * schedule's interval.
-     */
-    heartbeatSeconds: z
-      .number()
-      .int()
-      .min(MIN_HEARTBEAT_SECONDS)
-      .max(365 * 24 * 60 * 60)
-      .optional(),
-  })
-  .refine(
-    (request) =>
-      request.approvers === undefined ||
-      request.approvers.length === 0 ||
-      (request.requiredApprovals ?? 1) <= new Set(request.approvers).size,
-    { message: 'requiredApprovals cannot exceed the number of approvers', path: ['requiredApprovals'] },
+/** What every request may say, whatever answers its wait. */
+export const approvalRequestFields = {
+  // One line, shown everywhere (terminals included): no control characters that could repaint what people read.
+  title: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+    .optional(),
+  description: z.string().max(4000).optional(),
+  approvers: z.array(identitySchema).max(100).optional(),
+  requiredApprovals: z.number().int().min(1).max(20).optional(),
+  requestedBy: identitySchema.optional(),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(365 * 24 * 60 * 60)
+    .optional(),
+  context: contextSchema,
+  /**
+   * The Task's `HeartbeatSeconds` (Step Functions) or the callback's `heartbeatTimeout` (Lambda): Greenlight's
+   * schedule (every 5 minutes) sends a heartbeat while the approval is open, so the workflow fails fast if Greenlight
+   * stops. At least twice the schedule's interval.
+   */
+  heartbeatSeconds: z
+    .number()
+    .int()
+    .min(MIN_HEARTBEAT_SECONDS)
+    .max(365 * 24 * 60 * 60)
+    .optional(),
+};
+
+/** A request's quorum must be reachable by the approvers it names: every source's request schema refines with it. */
+export function quorumReachable(request: { approvers?: string[]; requiredApprovals?: number }): boolean {
+  return (
+    request.approvers === undefined ||
+    request.approvers.length === 0 ||
+    (request.requiredApprovals ?? 1) <= new Set(request.approvers).size
   );
+}
+export const QUORUM_UNREACHABLE = {
+  message: 'requiredApprovals cannot exceed the number of approvers',
+  path: ['requiredApprovals'],
+};
+
+export const approvalRequestSchema = z
+  .object({ taskToken: taskTokenSchema, ...approvalRequestFields })
+  .refine(quorumReachable, QUORUM_UNREACHABLE);
 
 /** The size a request is measured by: its JSON in UTF-8 bytes. */
 export function requestBytes(request: unknown): number {

@@ -1,5 +1,5 @@
 /**
- * How a resumer sends its one AWS answer call and classifies a failure. All three sources follow the same rules:
+ * How a resumer sends its one AWS answer call and classifies a failure. Every source follows the same rules:
  * "nothing waits any more" (terminal), "try again later" (throttling, 5xx, network) or rethrow (a bug). The rules
  * live here once so they cannot drift apart; each source passes in only its own names (AwsFailureRules).
  */
@@ -26,7 +26,7 @@ export interface AwsFailureRules<Ref extends SourceReference> {
   notWaitingReasons: Readonly<Record<string, string>>;
   /** Error names that mean "try again later", on top of the status, `$retryable`, `$fault` and network codes. */
   unavailableNames: ReadonlySet<string>;
-  /** Removes a secret the error may echo (a task token) before it is thrown; the default keeps the error as it is. */
+  /** Removes a secret the error may echo (a task token, a callback id) before it is thrown; default: none. */
   redact?: (error: unknown, ref: Ref) => unknown;
 }
 
@@ -118,4 +118,18 @@ function describeFailure(error: unknown): string {
   const status = shape.$metadata?.httpStatusCode;
   const attempts = shape.$metadata?.attempts;
   return [name, status ? `HTTP ${status}` : '', attempts ? `${attempts} attempts` : ''].filter(Boolean).join(', ');
+}
+
+/**
+ * Replaces a secret (a task token, a callback id) in an error's message and stack, and its causes', by `placeholder`:
+ * AWS validation messages may echo input values.
+ */
+export function withoutSecret(error: unknown, secret: string, placeholder: string): unknown {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    if (current.message.includes(secret)) current.message = current.message.replaceAll(secret, placeholder);
+    if (current.stack?.includes(secret)) current.stack = current.stack.replaceAll(secret, placeholder);
+    current = current.cause;
+  }
+  return error;
 }

@@ -4,6 +4,7 @@
  */
 import type { ContextLink, Outcome, SourceKind } from '../domain/approval';
 import { imageBuilderPresentation } from './imagebuilder/imageBuilderPresentation';
+import { durableFunctionPresentation } from './lambda/durableFunctionPresentation';
 import type { SourcePresentation } from './sourceDescriptor';
 import { ssmAutomationPresentation } from './ssm/ssmAutomationPresentation';
 import { stepFunctionsPresentation } from './stepfunctions/stepFunctionsPresentation';
@@ -12,6 +13,7 @@ export const SOURCE_PRESENTATIONS = {
   stepfunctions: stepFunctionsPresentation,
   imagebuilder: imageBuilderPresentation,
   ssm: ssmAutomationPresentation,
+  lambda: durableFunctionPresentation,
 } as const satisfies { [K in SourceKind]: SourcePresentation<K> };
 
 /** "AWS Step Functions", … (the raw kind when unknown: an item written by a newer version). */

@@ -7,6 +7,7 @@ import { MalformedEventError } from '../app/errors';
 import type { SourceProbe, SourceResumer, WaitingSource, WorkflowEnded } from '../app/sourcePorts';
 import type { SourceKind } from '../domain/approval';
 import { imageBuilderSource } from './imagebuilder/imageBuilderSource';
+import { durableFunctionSource } from './lambda/durableFunctionSource';
 import type { CaptureOptions, SourceClientConfig, SourceDescriptor } from './sourceDescriptor';
 import { ssmAutomationSource } from './ssm/ssmAutomationSource';
 import { stepFunctionsSource } from './stepfunctions/stepFunctionsSource';
@@ -15,6 +16,7 @@ export const SOURCES = {
   stepfunctions: stepFunctionsSource,
   imagebuilder: imageBuilderSource,
   ssm: ssmAutomationSource,
+  lambda: durableFunctionSource,
 } as const satisfies { [K in SourceKind]: SourceDescriptor<K> };
 
 type Sources = typeof SOURCES;

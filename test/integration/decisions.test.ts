@@ -33,7 +33,7 @@ afterAll(async () => {
   logs?.restore();
 });
 
-const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm'];
+const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm', 'lambda'];
 const CHANNELS: Channel[] = ['rest', 'review-link', 'eventbridge', 'slack'];
 const CASES = SOURCES.flatMap((source) =>
   CHANNELS.flatMap((channel) =>
@@ -57,6 +57,13 @@ function expectValidAnswer(
     expect(input).toMatchObject({ action: decision === 'approve' ? 'RESUME' : 'STOP' });
     expect(String(input.clientToken).length).toBeLessThanOrEqual(36);
     expect(String(input.reason)).toMatch(/alice|carol|slack:U024BE7L/);
+  } else if (source === 'lambda') {
+    expect(call.operation).toBe(
+      decision === 'approve' ? 'SendDurableExecutionCallbackSuccess' : 'SendDurableExecutionCallbackFailure',
+    );
+    const document = JSON.parse(String(decision === 'approve' ? input.Result : input.ErrorData));
+    expect(document).toMatchObject({ outcome: decision === 'approve' ? 'approved' : 'rejected' });
+    if (decision === 'reject') expect(input.ErrorType).toBe('Greenlight.Rejected');
   } else {
     expect(input).toMatchObject({ SignalType: decision === 'approve' ? 'Approve' : 'Reject' });
     expect((input.Payload as { Comment: string[] }).Comment.join(' ')).toMatch(/alice|carol|slack:U024BE7L/);

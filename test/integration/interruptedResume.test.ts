@@ -60,6 +60,7 @@ async function dependencies(clock: MovableClock, crash?: CrashPoint): Promise<De
       stepfunctions: crashing(real.stepfunctions),
       imagebuilder: crashing(real.imagebuilder),
       ssm: crashing(real.ssm),
+      lambda: crashing(real.lambda),
     },
     events: { publish: async () => undefined },
     people: policyDocument.people,

@@ -29,7 +29,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm'];
+const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm', 'lambda'];
 
 /** Moves an approval's deadline into the past, as time would. */
 async function makeOverdue(workflow: WaitingWorkflow): Promise<void> {
@@ -52,6 +52,11 @@ function endedEvent(source: SourceKind, workflowRef: string) {
   if (source === 'imagebuilder') {
     const event = sampleEvent('imagebuilder/image-state-change-failed');
     event.resources = [workflowRef];
+    return event;
+  }
+  if (source === 'lambda') {
+    const event = sampleEvent('lambda/durable-execution-status-change-stopped');
+    event.detail.durableExecutionArn = workflowRef;
     return event;
   }
   const event = sampleEvent('ssm/automation-execution-success');
@@ -79,6 +84,7 @@ describe('deadlines', () => {
       if (source === 'stepfunctions') expect(input.error).toBe('Greenlight.Expired');
       if (source === 'imagebuilder') expect(input.action).toBe('STOP');
       if (source === 'ssm') expect(input.SignalType).toBe('Reject');
+      if (source === 'lambda') expect(input.ErrorType).toBe('Greenlight.Expired');
       const message = harness.slackMessageOf(workflow.approvalId);
       expect(message?.updates).toBe(1);
       expect(JSON.stringify(message?.blocks)).toMatch(/[Ee]xpired/);

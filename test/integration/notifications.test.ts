@@ -31,11 +31,12 @@ beforeEach(() => {
   stack.slack.clearFaults();
 });
 
-const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm'];
+const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm', 'lambda'];
 const EXPECTED_CHANNEL: Record<SourceKind, string> = {
   stepfunctions: '#approvals',
   imagebuilder: '#golden-images',
   ssm: '#approvals',
+  lambda: '#approvals',
 };
 
 function emailsFor(approvalId: string) {

@@ -13,6 +13,7 @@ import {
   DECIDED_AT,
   resumeRequest as decision,
   imageBuilderApproval,
+  lambdaApproval,
   ssmAutomationApproval,
   stepFunctionsApproval,
 } from '../support/resumeRequests';
@@ -21,7 +22,7 @@ const credentials = { accessKeyId: 'AKIDRESUMERTEST', secretAccessKey: 'not-a-se
 
 let standins: AwsStandins;
 let clients: SourceClients;
-let resumers: Record<'stepfunctions' | 'imagebuilder' | 'ssm', SourceResumer>;
+let resumers: Record<'stepfunctions' | 'imagebuilder' | 'ssm' | 'lambda', SourceResumer>;
 
 beforeAll(async () => {
   standins = await startAwsStandins();
@@ -48,7 +49,7 @@ function applied(service: 'sfn' | 'imagebuilder' | 'ssm', operation: string) {
 }
 
 it('createSourceResumers has one resumer per source kind, each of its kind', () => {
-  expect(Object.keys(resumers).sort()).toEqual(['imagebuilder', 'ssm', 'stepfunctions']);
+  expect(Object.keys(resumers).sort()).toEqual(['imagebuilder', 'lambda', 'ssm', 'stepfunctions']);
   for (const [kind, resumer] of Object.entries(resumers)) expect(resumer.kind).toBe(kind);
 });
 
@@ -428,5 +429,45 @@ describe('SSM Automation resumer', () => {
     // Assess
     expect(result).toEqual({ kind: 'resumed' });
     expect(standins.ssm.get(waiting.automationExecutionId)?.status).toBe('Success');
+  });
+});
+
+describe('Lambda durable functions resumer', () => {
+  function waitingApproval() {
+    const waiting = standins.lambda.startWaitingExecution({ functionName: 'deploy-with-approval' });
+    const approval = lambdaApproval(
+      { callbackId: waiting.callbackId, durableExecutionArn: waiting.durableExecutionArn },
+      'Deploy',
+      new Date(),
+    );
+    return { waiting, approval };
+  }
+
+  it('approve reaches Lambda as exactly one SendDurableExecutionCallbackSuccess whose raw Result is the document', async () => {
+    // Prepare
+    const { waiting, approval } = waitingApproval();
+    // Act
+    const result = await resumers.lambda.resume(decision(approval));
+    // Assess
+    expect(result).toEqual({ kind: 'resumed' });
+    const calls = standins.callsTo('lambda', 'SendDurableExecutionCallbackSuccess');
+    expect(calls.map((call) => call.error)).toEqual([undefined]);
+    const execution = standins.lambda.describe(waiting.durableExecutionArn);
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution?.result ?? '')).toMatchObject({ approvalId: approval.id, outcome: 'approved' });
+  });
+
+  it('reject fails the callback with Greenlight.Rejected; a second answer meets CallbackTimeoutException: not-waiting', async () => {
+    // Prepare
+    const { waiting, approval } = waitingApproval();
+    // Act
+    const first = await resumers.lambda.resume(decision(approval, rejection));
+    const second = await resumers.lambda.resume(decision(approval, { ...rejection, attempt: 2 }));
+    // Assess
+    expect(first).toEqual({ kind: 'resumed' });
+    expect(second).toMatchObject({ kind: 'not-waiting', reason: expect.stringContaining('CallbackTimeoutException') });
+    const execution = standins.lambda.describe(waiting.durableExecutionArn);
+    expect(execution?.error?.ErrorType).toBe('Greenlight.Rejected');
+    expect(JSON.parse(execution?.error?.ErrorData ?? '')).toMatchObject({ outcome: 'rejected', comment: 'not now' });
   });
 });

@@ -13,6 +13,16 @@ import {
   SendWorkflowStepActionCommand,
 } from '@aws-sdk/client-imagebuilder';
 import {
+  CallbackTimeoutException,
+  GetDurableExecutionCommand,
+  LambdaClient,
+  InvalidParameterValueException as LambdaInvalidParameterValueException,
+  ResourceNotFoundException as LambdaResourceNotFoundException,
+  SendDurableExecutionCallbackFailureCommand,
+  SendDurableExecutionCallbackHeartbeatCommand,
+  SendDurableExecutionCallbackSuccessCommand,
+} from '@aws-sdk/client-lambda';
+import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
   InvalidArn,
@@ -50,6 +60,7 @@ const sfn = (maxAttempts?: number) => new SFNClient(clientConfig(maxAttempts));
 const imageBuilder = () => new ImagebuilderClient(clientConfig());
 const ssm = () => new SSMClient(clientConfig());
 const events = () => new EventBridgeClient(clientConfig());
+const lambda = () => new LambdaClient(clientConfig());
 
 beforeEach(async () => {
   clock = new Date('2025-03-04T12:00:00.000Z');
@@ -495,5 +506,92 @@ describe('stand-in server', () => {
     // Assess
     expect(standins.calls).toEqual([]);
     expect(standins.stepFunctions.describe(waiting.executionArn)).toBeUndefined();
+  });
+});
+
+describe('Lambda durable functions stand-in', () => {
+  it('SendDurableExecutionCallbackSuccess takes the raw Result and ends the execution SUCCEEDED; a second answer is CallbackTimeoutException', async () => {
+    // Prepare: a callback id with +, / and =, which the SDK percent-encodes in the path
+    const waiting = standins.lambda.startWaitingExecution({ functionName: 'deploy', callbackId: 'ab+/cd==' });
+    const result = JSON.stringify({ approvalId: 'apr_1', outcome: 'approved' });
+    // Act
+    await lambda().send(
+      new SendDurableExecutionCallbackSuccessCommand({ CallbackId: waiting.callbackId, Result: result }),
+    );
+    const second = await lambda()
+      .send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: waiting.callbackId }))
+      .catch((error: unknown) => error);
+    const read = await lambda().send(
+      new GetDurableExecutionCommand({ DurableExecutionArn: waiting.durableExecutionArn }),
+    );
+    // Assess
+    expect(second).toBeInstanceOf(CallbackTimeoutException);
+    expect(standins.callsTo('lambda', 'SendDurableExecutionCallbackSuccess')[0]?.input).toEqual({
+      CallbackId: 'ab+/cd==',
+      Result: result,
+    });
+    expect(read).toMatchObject({ Status: 'SUCCEEDED', Result: result, FunctionArn: waiting.functionArn });
+    expect(read.EndTimestamp).toBeInstanceOf(Date);
+  });
+
+  it('SendDurableExecutionCallbackFailure ends the execution FAILED with the error object', async () => {
+    // Prepare
+    const waiting = standins.lambda.startWaitingExecution({ functionName: 'deploy' });
+    const error = {
+      ErrorType: 'Greenlight.Rejected',
+      ErrorMessage: 'Rejected by alice',
+      ErrorData: '{"outcome":"rejected"}',
+    };
+    // Act
+    await lambda().send(
+      new SendDurableExecutionCallbackFailureCommand({ CallbackId: waiting.callbackId, Error: error }),
+    );
+    // Assess
+    expect(standins.lambda.describe(waiting.durableExecutionArn)).toMatchObject({ status: 'FAILED', error });
+    const read = await lambda().send(
+      new GetDurableExecutionCommand({ DurableExecutionArn: waiting.durableExecutionArn }),
+    );
+    expect(read).toMatchObject({ Status: 'FAILED', Error: error });
+  });
+
+  it('answers the documented errors: malformed id, unknown id, Result over 256 KB, unknown or malformed ARN', async () => {
+    // Prepare
+    const waiting = standins.lambda.startWaitingExecution({ functionName: 'deploy' });
+    const client = lambda();
+    // Act + Assess
+    await expect(
+      client.send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: 'not-base64!' })),
+    ).rejects.toBeInstanceOf(LambdaInvalidParameterValueException);
+    await expect(
+      client.send(new SendDurableExecutionCallbackFailureCommand({ CallbackId: 'QUJDRA==' })),
+    ).rejects.toBeInstanceOf(LambdaResourceNotFoundException);
+    await expect(
+      client.send(
+        new SendDurableExecutionCallbackSuccessCommand({ CallbackId: waiting.callbackId, Result: 'x'.repeat(262_145) }),
+      ),
+    ).rejects.toBeInstanceOf(LambdaInvalidParameterValueException);
+    await expect(
+      client.send(new GetDurableExecutionCommand({ DurableExecutionArn: `${waiting.durableExecutionArn}0` })),
+    ).rejects.toBeInstanceOf(LambdaResourceNotFoundException);
+    await expect(
+      client.send(new GetDurableExecutionCommand({ DurableExecutionArn: waiting.functionArn })),
+    ).rejects.toBeInstanceOf(LambdaInvalidParameterValueException);
+    expect(standins.lambda.describe(waiting.durableExecutionArn)?.status).toBe('RUNNING');
+  });
+
+  it('counts heartbeats while the callback waits; past its timeout the callback is closed and the execution FAILED', async () => {
+    // Prepare
+    const waiting = standins.lambda.startWaitingExecution({ functionName: 'deploy', timeoutSeconds: 60 });
+    // Act
+    await lambda().send(new SendDurableExecutionCallbackHeartbeatCommand({ CallbackId: waiting.callbackId }));
+    clock = new Date(clock.getTime() + 61_000);
+    const late = lambda().send(new SendDurableExecutionCallbackHeartbeatCommand({ CallbackId: waiting.callbackId }));
+    // Assess
+    await expect(late).rejects.toBeInstanceOf(CallbackTimeoutException);
+    expect(standins.lambda.describe(waiting.durableExecutionArn)).toMatchObject({
+      status: 'FAILED',
+      heartbeats: 1,
+      error: { ErrorType: 'CallbackTimeoutError' },
+    });
   });
 });

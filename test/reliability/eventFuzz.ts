@@ -164,9 +164,14 @@ export function eventFuzzScenarios(context: ReliabilityContext): void {
         stack.standins.calls
           .slice(answersBefore)
           .filter((call) =>
-            ['SendTaskSuccess', 'SendTaskFailure', 'SendWorkflowStepAction', 'SendAutomationSignal'].includes(
-              call.operation,
-            ),
+            [
+              'SendTaskSuccess',
+              'SendTaskFailure',
+              'SendWorkflowStepAction',
+              'SendAutomationSignal',
+              'SendDurableExecutionCallbackSuccess',
+              'SendDurableExecutionCallbackFailure',
+            ].includes(call.operation),
           ),
       ).toEqual([]);
     }

@@ -109,9 +109,14 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
 
     function answerCallCount(): number {
       return context.stack.standins.calls.filter((call) =>
-        ['SendTaskSuccess', 'SendTaskFailure', 'SendWorkflowStepAction', 'SendAutomationSignal'].includes(
-          call.operation,
-        ),
+        [
+          'SendTaskSuccess',
+          'SendTaskFailure',
+          'SendWorkflowStepAction',
+          'SendAutomationSignal',
+          'SendDurableExecutionCallbackSuccess',
+          'SendDurableExecutionCallbackFailure',
+        ].includes(call.operation),
       ).length;
     }
 

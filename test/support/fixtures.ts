@@ -21,6 +21,7 @@ export const WAITING_EVENT_SAMPLES_OF: Record<SourceKind, string[]> = {
   ],
   imagebuilder: ['imagebuilder/workflow-step-waiting'],
   ssm: ['ssm/automation-step-waiting', 'ssm/automation-execution-waiting'],
+  lambda: ['lambda/approval-requested'],
 };
 
 /** The waiting events of every source, by fixture name. */

@@ -170,12 +170,13 @@ export function eventArb(samples: readonly unknown[]): fc.Arbitrary<unknown> {
   );
 }
 
-/** Every string found under a key named `taskToken`, anywhere in the value. */
+/** Every string found under a key named `taskToken` or `callbackId` (the secrets that answer a wait), anywhere. */
 export function taskTokensIn(value: unknown, found = new Set<string>()): Set<string> {
   if (Array.isArray(value)) for (const item of value) taskTokensIn(item, found);
   else if (isObject(value)) {
     for (const [key, item] of Object.entries(value)) {
-      if (key === 'taskToken' && typeof item === 'string' && item.length >= 8) found.add(item);
+      if ((key === 'taskToken' || key === 'callbackId') && typeof item === 'string' && item.length >= 8)
+        found.add(item);
       taskTokensIn(item, found);
     }
   }

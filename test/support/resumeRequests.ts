@@ -3,6 +3,7 @@
 import type { ResumeRequest } from '../../shared/app/sourcePorts';
 import { type Approval, openApproval } from '../../shared/domain/approval';
 import type { ImageBuilderReference } from '../../shared/sources/imagebuilder/imageBuilderReference';
+import type { DurableFunctionReference } from '../../shared/sources/lambda/durableFunctionReference';
 import type { SsmAutomationReference } from '../../shared/sources/ssm/ssmAutomationReference';
 import type { StepFunctionsReference } from '../../shared/sources/stepfunctions/stepFunctionsReference';
 
@@ -64,6 +65,25 @@ export function ssmAutomationApproval(
       naturalKey: `${reference.automationExecutionId}:${reference.stepExecutionId ?? reference.stepName}`,
       sourceRef: { kind: 'ssm', ...reference },
       workflowRef: reference.automationExecutionId,
+      title,
+    },
+    openedAt,
+    SEVEN_DAYS,
+  );
+}
+
+/** A Lambda durable function waiting on a callback, keyed like the source does: by the callback id. */
+export function lambdaApproval(
+  reference: Omit<DurableFunctionReference, 'kind'>,
+  title: string,
+  openedAt = new Date(OPENED_AT),
+): Approval {
+  return openApproval(
+    {
+      source: 'lambda',
+      naturalKey: reference.callbackId,
+      sourceRef: { kind: 'lambda', ...reference },
+      workflowRef: reference.durableExecutionArn,
       title,
     },
     openedAt,

@@ -7,6 +7,7 @@ import type { LocalStack } from '../../infra/local/localStack';
 import type { RecordedCall, ServiceName } from '../../infra/local/standins';
 import type { SourceKind } from '../../shared/domain/approval';
 import { imageBuilderKit } from './sourceKits/imageBuilderKit';
+import { lambdaKit } from './sourceKits/lambdaKit';
 import { ssmAutomationKit } from './sourceKits/ssmAutomationKit';
 import { stepFunctionsKit } from './sourceKits/stepFunctionsKit';
 
@@ -24,7 +25,7 @@ export interface WaitingInStandin {
   event: unknown;
   /** What identifies this wait in the stand-in's recorded calls. */
   matchesCall(input: Record<string, unknown>): boolean;
-  /** Step Functions: the task token (a secret the tests look for in places it must never reach). */
+  /** The secret that answers the wait, Step Functions' task token or Lambda's callback id (never to be found elsewhere). */
   taskToken?: string;
 }
 
@@ -43,4 +44,5 @@ export const SOURCE_TEST_KITS: Record<SourceKind, SourceTestKit> = {
   stepfunctions: stepFunctionsKit,
   imagebuilder: imageBuilderKit,
   ssm: ssmAutomationKit,
+  lambda: lambdaKit,
 };

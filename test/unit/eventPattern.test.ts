@@ -315,7 +315,7 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
   const rules = loadEventRules(fileURLToPath(new URL('serverless.yml', root)));
   const names = (matched: EventRule[]) => matched.map((r) => r.ruleName);
 
-  it('reads the three capture rules, the decision rule, the notify rule and the three lifecycle rules, with their bus and exact pattern, resolving ${sls:stage} to "local" (the lifecycle schedule has no pattern and is skipped)', () => {
+  it('reads the three capture rules, the decision rule, the notify rule and the four lifecycle rules, with their bus and exact pattern, resolving ${sls:stage} to "local" (the lifecycle schedule has no pattern and is skipped)', () => {
     expect(rules).toEqual([
       {
         functionName: 'capture',
@@ -412,8 +412,19 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
           },
         },
       },
+      {
+        functionName: 'lifecycle',
+        handler: 'functions/lifecycle.handler',
+        bus: 'default',
+        ruleName: 'greenlight-local-durable-execution-ended',
+        pattern: {
+          source: ['aws.lambda'],
+          'detail-type': ['Durable Execution Status Change'],
+          detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'STOPPED'] },
+        },
+      },
     ]);
-    expect(rules).toHaveLength(8);
+    expect(rules).toHaveLength(9);
     expect(names(rules)).not.toContain('greenlight-local-lifecycle-sweep');
   });
 
@@ -423,6 +434,12 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
     expect(rulesMatching(rules, { ...event, source: 'another.caller' }, 'custom')).toHaveLength(1);
     expect(rulesMatching(rules, event, 'default')).toEqual([]);
     expect(rulesMatching(rules, { ...event, 'detail-type': 'Approval Granted' }, 'custom')).toEqual([]);
+  });
+
+  it('routes a Lambda durable function\'s "Approval Requested" event to capture on the custom bus, by the same rule', () => {
+    const event = sample('lambda/approval-requested.json');
+    expect(names(rulesMatching(rules, event, 'custom'))).toEqual(['greenlight-local-sfn-approval-requested']);
+    expect(rulesMatching(rules, event, 'default')).toEqual([]);
   });
 
   it('routes an "Approval Decision" event on the decisions bus to decisionEvents only, whatever its source, and not on the request bus', () => {
@@ -534,6 +551,9 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
     ['imagebuilder/image-state-change-failed.json', 'greenlight-local-image-ended'],
     ['imagebuilder/image-state-change-available.json', 'greenlight-local-image-ended'],
     ['ssm/automation-execution-success.json', 'greenlight-local-automation-ended'],
+    ['lambda/durable-execution-status-change-succeeded.json', 'greenlight-local-durable-execution-ended'],
+    ['lambda/durable-execution-status-change-stopped.json', 'greenlight-local-durable-execution-ended'],
+    ['lambda/durable-execution-status-change-timed-out.json', 'greenlight-local-durable-execution-ended'],
   ])('routes the ended workflow %s on the default bus to lifecycle only', (file, ruleName) => {
     const event = sample(file);
     expect(rulesMatching(rules, event, 'default').map((r) => [r.ruleName, r.functionName, r.handler])).toEqual([
@@ -552,7 +572,9 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
     const inProgress = { ...automation, detail: { ...automation.detail, Status: 'InProgress' } };
     // A step's status change is not the execution's ending, even with an ending status.
     const stepSuccess = { ...automation, 'detail-type': 'EC2 Automation Step Status-change Notification' };
-    for (const [label, event] of Object.entries({ running, building, inProgress, stepSuccess })) {
+    const durable = sample('lambda/durable-execution-status-change-stopped.json');
+    const durableRunning = { ...durable, detail: { ...durable.detail, status: 'RUNNING' } };
+    for (const [label, event] of Object.entries({ running, building, inProgress, stepSuccess, durableRunning })) {
       expect(rulesMatching(rules, event, 'default'), label).toEqual([]);
       expect(rulesMatching(rules, event, 'custom'), label).toEqual([]);
     }

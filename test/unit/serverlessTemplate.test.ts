@@ -461,6 +461,16 @@ describe('EventBridge rules', () => {
       },
       target: fnArn('lifecycle'),
     },
+    {
+      name: 'greenlight-dev-durable-execution-ended',
+      bus: undefined,
+      pattern: {
+        source: ['aws.lambda'],
+        'detail-type': ['Durable Execution Status Change'],
+        detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'STOPPED'] },
+      },
+      target: fnArn('lifecycle'),
+    },
   ];
   /** The one schedule rule: no pattern, default bus (schedules run only there). */
   const expectedSchedules = [
@@ -489,7 +499,7 @@ describe('EventBridge rules', () => {
     expect(ofType('AWS::Events::EventBus').map(([id]) => id)).toEqual(['ApprovalEventBus', 'DecisionEventBus']);
   });
 
-  it('are exactly the three capture rules, the decision rule, the notify rule, the three lifecycle rules and the lifecycle schedule, each on its bus with its exact pattern or schedule', () => {
+  it('are exactly the three capture rules, the decision rule, the notify rule, the four lifecycle rules and the lifecycle schedule, each on its bus with its exact pattern or schedule', () => {
     const actual = rules().map((r) => ({
       name: r.Name,
       bus: r.EventBusName === undefined ? undefined : cfnString(r.EventBusName),
@@ -499,7 +509,7 @@ describe('EventBridge rules', () => {
       target: r.Targets.length === 1 ? cfnString(r.Targets[0].Arn) : r.Targets,
     }));
     expect(actual.sort(byName)).toEqual([...expected, ...expectedSchedules].sort(byName));
-    expect(rules()).toHaveLength(9);
+    expect(rules()).toHaveLength(10);
     for (const rule of rules()) {
       expect(rule.State, rule.Name).toBe('ENABLED');
       expect(Object.keys(rule.Targets[0]).sort(), rule.Name).toEqual(['Arn', 'Id']); // the event is delivered unchanged
@@ -715,6 +725,8 @@ describe('IAM: one role per function, each allowed only the calls that function 
   const IMAGES = arnOf('imagebuilder', 'image/*');
   const STEP_EXECUTIONS = arnOf('imagebuilder', 'workflow-step-execution/*');
   const AUTOMATIONS = arnOf('ssm', 'automation-execution/*');
+  // Every function's durable executions (custom.durableFunctionNames defaults to `*`).
+  const DURABLE_EXECUTIONS = arnOf('lambda', 'function:*:*/durable-execution/*/*');
   const parameter = (name: string) => arnOf('ssm', `parameter/greenlight/dev/${name}`);
   /** The answers of the decide use case (approve or reject, on every source). */
   const RESUME = {
@@ -722,6 +734,8 @@ describe('IAM: one role per function, each allowed only the calls that function 
     'states:SendTaskFailure': [STATE_MACHINES],
     'imagebuilder:SendWorkflowStepAction': [IMAGES, STEP_EXECUTIONS],
     'ssm:SendAutomationSignal': [AUTOMATIONS],
+    'lambda:SendDurableExecutionCallbackSuccess': [DURABLE_EXECUTIONS],
+    'lambda:SendDurableExecutionCallbackFailure': [DURABLE_EXECUTIONS],
   };
   const RESUME_ACTIONS = Object.keys(RESUME);
   const DECIDE_TABLE = { 'dynamodb:GetItem': [TABLE], 'dynamodb:PutItem': [TABLE] };
@@ -738,6 +752,7 @@ describe('IAM: one role per function, each allowed only the calls that function 
       'states:SendTaskFailure': [STATE_MACHINES],
       'imagebuilder:SendWorkflowStepAction': [IMAGES, STEP_EXECUTIONS],
       'ssm:SendAutomationSignal': [AUTOMATIONS],
+      'lambda:SendDurableExecutionCallbackFailure': [DURABLE_EXECUTIONS],
       ...deadLetters('capture'),
     },
     restApi: {
@@ -805,6 +820,8 @@ describe('IAM: one role per function, each allowed only the calls that function 
       'states:DescribeExecution': [EXECUTIONS],
       'imagebuilder:GetWorkflowStepExecution': [STEP_EXECUTIONS],
       'ssm:GetAutomationExecution': [AUTOMATIONS],
+      'lambda:SendDurableExecutionCallbackHeartbeat': [DURABLE_EXECUTIONS],
+      'lambda:GetDurableExecution': [DURABLE_EXECUTIONS],
       ...deadLetters('lifecycle'),
     },
   };
@@ -889,16 +906,17 @@ describe('IAM: one role per function, each allowed only the calls that function 
         key,
       ).toEqual([]);
       // Calls on the waiting sources: the four answers, nothing else (no probes, no GetAutomationExecution).
-      const sourceCalls = actions.filter((action) => /^(states|imagebuilder|ssm):/.test(action));
+      const sourceCalls = actions.filter((action) => /^(states|imagebuilder|ssm|lambda):/.test(action));
       expect(sorted(sourceCalls.filter((action) => action !== 'ssm:GetParameter')), key).toEqual(
         sorted(RESUME_ACTIONS),
       );
     }
   });
 
-  it('gives notify no resume call, and capture only the refusals (never SendTaskSuccess)', () => {
+  it('gives notify no resume call, and capture only the refusals (never SendTaskSuccess or a callback success)', () => {
     expect(actionsOf('notify').filter((action) => RESUME_ACTIONS.includes(action))).toEqual([]);
     expect(actionsOf('capture')).not.toContain('states:SendTaskSuccess');
+    expect(actionsOf('capture')).not.toContain('lambda:SendDurableExecutionCallbackSuccess');
   });
 
   it('lets ses:SendEmail send only from the configured sender (ses:FromAddress)', () => {

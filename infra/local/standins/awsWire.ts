@@ -3,8 +3,9 @@
  * - awsJson1_0 / awsJson1_1: `POST /` with `X-Amz-Target: <Service>.<Operation>`, JSON body both ways,
  *   `Content-Type: application/x-amz-json-1.x`; an error is `{"__type": "<ShapeName>", "message": "…"}`
  *   with a 4xx/5xx status (the SDK reads `__type`, then `code`, then `x-amzn-errortype`).
- * - restJson1: method + path per operation, query string for GET members, JSON body otherwise; an error
- *   carries its shape name in the `x-amzn-errortype` header and `{"message": "…"}` in the body.
+ * - restJson1: method + path per operation, query string for GET members, JSON body otherwise (or the raw body, for
+ *   an operation whose input is a blob payload); an error carries its shape name in the `x-amzn-errortype` header and
+ *   `{"message": "…"}` in the body.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -23,6 +24,8 @@ export interface WireRoute {
   protocol: WireProtocol;
   /** restJson1 members bound to the path (`{CallbackId}`), URL-decoded. */
   pathMembers?: Record<string, string>;
+  /** restJson1: the member the raw body is bound to, when the body is a payload rather than JSON. */
+  payload?: string;
 }
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -48,7 +51,10 @@ export function resolveRoute(
     for (const route of wire.routes) {
       if (route.method !== request.method) continue;
       const pathMembers = matchPath(route.path, url.pathname);
-      if (pathMembers) return { service, operation: route.operation, protocol: 'restJson1', pathMembers };
+      if (pathMembers) {
+        const payload = route.payload === undefined ? {} : { payload: route.payload };
+        return { service, operation: route.operation, protocol: 'restJson1', pathMembers, ...payload };
+      }
     }
   }
   return undefined;
@@ -83,11 +89,15 @@ export async function readBody(request: IncomingMessage): Promise<string> {
   return body.toString('utf8');
 }
 
-/** The operation input: query members for restJson1 GET, else the JSON body (an empty body is `{}`). */
+/**
+ * The operation input: query members for restJson1 GET, the raw body as the route's payload member (absent when the
+ * body is empty), else the JSON body (an empty body is `{}`).
+ */
 export function parseInput(route: WireRoute, method: string | undefined, url: URL, body: string): Input {
   if (route.protocol === 'restJson1' && method === 'GET') {
     return { ...Object.fromEntries(url.searchParams), ...route.pathMembers };
   }
+  if (route.payload !== undefined) return { ...(body === '' ? {} : { [route.payload]: body }), ...route.pathMembers };
   const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('Body is not an object');
   return { ...(parsed as Input), ...route.pathMembers };

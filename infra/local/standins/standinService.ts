@@ -13,6 +13,8 @@ export interface RestRoute {
   method: string;
   path: string;
   operation: string;
+  /** The member bound to the whole body, raw (a blob payload such as Lambda's callback `Result`), instead of JSON. */
+  payload?: string;
 }
 
 /** What the HTTP layer needs from each stand-in: run one operation on a parsed request. */

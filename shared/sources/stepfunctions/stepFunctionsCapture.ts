@@ -4,28 +4,20 @@
  * `arn:aws:states:::lambda:invoke.waitForTaskToken` invokes the capture function directly with the request as payload.
  * Answered with SendTaskSuccess / SendTaskFailure. See events/README.md for the documentation behind each field.
  */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
 import { type EventIssue, MalformedEventError } from '../../app/errors';
 import type { CaptureResult, WaitingSource } from '../../app/sourcePorts';
+import { parseAnswerableRequest } from '../answerableRequest';
+import { approvalRequestedBy, approvalRequestedEventSchema } from '../approvalRequested';
 import type { ApprovalRequest } from '../approvalRequestSchema';
-import { approvalRequestSchema, MAX_REQUEST_BYTES, requestBytes, taskTokenSchema } from '../approvalRequestSchema';
+import { approvalRequestSchema, taskTokenSchema } from '../approvalRequestSchema';
 import { lastArnSegment } from '../arns';
-import { isEventBridgeEvent, parseEvent } from '../parseEvent';
+import { parseEvent } from '../parseEvent';
 import {
   STEP_FUNCTIONS_EXECUTION_ARN,
   STEP_FUNCTIONS_STATE_MACHINE_ARN,
   type StepFunctionsReference,
 } from './stepFunctionsReference';
-
-export const APPROVAL_REQUESTED_DETAIL_TYPE = 'Approval Requested';
-
-const eventSchema = EventBridgeSchema.extend({
-  detail: z.custom<Record<string, unknown>>(
-    (detail) => typeof detail === 'object' && detail !== null && !Array.isArray(detail),
-    'must be a JSON object',
-  ),
-});
 
 const directInvokePayloadSchema = z.object({
   executionArn: z
@@ -82,34 +74,33 @@ function parseRequest(
   workflow: { executionArn?: string; stateMachineArn?: string },
   extraIssues: EventIssue[] = [],
 ): { kind: 'valid'; request: ApprovalRequest } | Extract<CaptureResult, { kind: 'invalid' }> {
-  const issues = [...extraIssues];
-  if (requestBytes(request) > MAX_REQUEST_BYTES) {
-    issues.push({ path: at.join('.') || '(payload)', message: `must be at most ${MAX_REQUEST_BYTES} bytes of JSON` });
-  }
-  let parsed: ApprovalRequest | undefined;
-  try {
-    parsed = parseEvent(approvalRequestSchema, request, 'stepfunctions', what, at);
-  } catch (error) {
-    if (!(error instanceof MalformedEventError)) throw error;
-    issues.push(...error.issues);
-  }
-  if (parsed !== undefined && issues.length === 0) return { kind: 'valid', request: parsed };
-  const token = taskTokenSchema.safeParse((request as { taskToken?: unknown } | undefined)?.taskToken);
-  if (!token.success) throw new MalformedEventError('stepfunctions', `not a valid ${what}`, issues);
+  const parsed = parseAnswerableRequest({
+    schema: approvalRequestSchema,
+    request,
+    source: 'stepfunctions',
+    what,
+    at,
+    extraIssues,
+    handle: (candidate) => {
+      const token = taskTokenSchema.safeParse((candidate as { taskToken?: unknown } | undefined)?.taskToken);
+      return token.success ? token.data : undefined;
+    },
+  });
+  if (parsed.kind === 'valid') return parsed;
   return {
     kind: 'invalid',
     wait: {
       source: 'stepfunctions',
-      naturalKey: token.data,
+      naturalKey: parsed.handle,
       sourceRef: {
         kind: 'stepfunctions',
-        taskToken: token.data,
+        taskToken: parsed.handle,
         executionArn: workflow.executionArn ?? '',
         ...(workflow.stateMachineArn === undefined ? {} : { stateMachineArn: workflow.stateMachineArn }),
       } satisfies StepFunctionsReference,
       workflowRef: workflow.executionArn ?? '',
     },
-    issues,
+    issues: parsed.issues,
   };
 }
 
@@ -144,7 +135,7 @@ function appendedWorkflow(envelope: { account: string; resources: string[] }): {
 }
 
 function captureFromEventBridge(event: unknown): CaptureResult {
-  const envelope = parseEvent(eventSchema, event, 'stepfunctions', 'EventBridge event');
+  const envelope = parseEvent(approvalRequestedEventSchema, event, 'stepfunctions', 'EventBridge event');
   const { executionArn, stateMachineArn, issues: workflowIssues } = appendedWorkflow(envelope);
   const parsed = parseRequest(
     envelope.detail,
@@ -179,7 +170,8 @@ export function stepFunctionsCapture(defaultTimeoutSeconds: number): WaitingSour
   return {
     kind: 'stepfunctions',
     defaultTimeoutSeconds,
-    recognises: (event) => isEventBridgeEvent(event, [APPROVAL_REQUESTED_DETAIL_TYPE]) || isDirectInvokePayload(event),
+    // An `Approval Requested` event with a callback id and no task token is a Lambda durable function's request.
+    recognises: (event) => approvalRequestedBy(event) === 'stepfunctions' || isDirectInvokePayload(event),
     capture: async (event) =>
       isDirectInvokePayload(event) ? captureFromDirectInvoke(event) : captureFromEventBridge(event),
   };

@@ -11,26 +11,14 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { RefusalRequest, ResumeRequest, ResumeResult, SourceResumer } from '../../app/sourcePorts';
 import type { Outcome } from '../../domain/approval';
-import { prefix } from '../../domain/clip';
-import { type AwsFailureRules, answerAndClassify, unavailableNames } from '../awsErrorClassification';
+import { type AwsFailureRules, answerAndClassify, unavailableNames, withoutSecret } from '../awsErrorClassification';
+import { decisionDocument, refusalDocument } from '../decisionDocument';
 import type { StepFunctionsReference } from './stepFunctionsReference';
 
 export const REJECTED_ERROR = 'Greenlight.Rejected';
 export const EXPIRED_ERROR = 'Greenlight.Expired';
 export const MAX_OUTPUT_BYTES = 262_144;
 export const MAX_CAUSE_CHARS = 32_768;
-
-/** What the workflow receives as task output (approve) or as the failure's cause (reject). */
-export interface StepFunctionsDecisionDocument {
-  approvalId: string;
-  outcome: Outcome;
-  decidedBy: string[];
-  channel: string;
-  comment?: string;
-  /** Present (true) only when the comment had to be shortened to fit the field's limit. */
-  commentTruncated?: true;
-  decidedAt: string;
-}
 
 const NOT_WAITING_REASONS: Record<string, string> = {
   TaskTimedOut:
@@ -59,7 +47,7 @@ const FAILURE_RULES: AwsFailureRules<StepFunctionsReference> = {
     'InternalServerError',
     'ServiceUnavailable',
   ),
-  redact: (error, ref) => redact(error, ref.taskToken),
+  redact: (error, ref) => withoutSecret(error, ref.taskToken, TOKEN_PLACEHOLDER),
 };
 
 export function stepFunctionsResumer(client: SFNClient): SourceResumer {
@@ -90,69 +78,12 @@ export function stepFunctionsResumer(client: SFNClient): SourceResumer {
   };
 }
 
-/**
- * What a refused task's Catch receives as `Cause`: `{approvalId, outcome: "refused", error, reason}`, within the
- * 32 768 characters of the API; the reason is shortened after encoding (escaped characters count as sent).
- */
+/** What a refused task's Catch receives as `Cause`, within the 32 768 characters of the API. */
 export function refusalCause(request: RefusalRequest): string {
-  const document = (reason: string) =>
-    JSON.stringify({ approvalId: request.approvalId, outcome: 'refused', error: request.error, reason });
-  const fits = (json: string) => json.length <= MAX_CAUSE_CHARS;
-  if (fits(document(request.reason))) return document(request.reason);
-  let low = 0;
-  let high = request.reason.length - 1;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (fits(document(`${prefix(request.reason, middle)}…`))) low = middle;
-    else high = middle - 1;
-  }
-  return document(`${prefix(request.reason, low)}…`);
+  return refusalDocument(request, (json) => json.length <= MAX_CAUSE_CHARS);
 }
 
 /** The stable error name a Catch in the state machine can match. */
 export function failureErrorName(outcome: Outcome): string {
   return outcome === 'expired' ? EXPIRED_ERROR : REJECTED_ERROR;
-}
-
-/**
- * The decision as JSON, with the comment shortened (by whole characters, ending in `…`) as little as needed for
- * `fits` to accept the document.
- */
-export function decisionDocument(request: ResumeRequest, fits: (json: string) => boolean): string {
-  const render = (comment: string | undefined, truncated: boolean): string => {
-    const document: StepFunctionsDecisionDocument = {
-      approvalId: request.approval.id,
-      outcome: request.outcome,
-      decidedBy: request.decidedBy,
-      channel: request.channel,
-      ...(comment ? { comment } : {}),
-      ...(truncated ? { commentTruncated: true as const } : {}),
-      decidedAt: request.decidedAt,
-    };
-    return JSON.stringify(document);
-  };
-  const comment = request.comment;
-  const full = render(comment, false);
-  if (!comment || fits(full)) return full;
-  // Longest prefix that fits: the JSON grows with the prefix, so a binary search finds it in ~20 renders.
-  const shortened = (length: number) => render(`${prefix(comment, length)}…`, true);
-  let low = 0;
-  let high = comment.length - 1;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (fits(shortened(middle))) low = middle;
-    else high = middle - 1;
-  }
-  return shortened(low);
-}
-
-/** Removes the task token from an error's message and stack (AWS validation messages may echo input values). */
-function redact(error: unknown, taskToken: string): unknown {
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
-    if (current.message.includes(taskToken)) current.message = current.message.replaceAll(taskToken, TOKEN_PLACEHOLDER);
-    if (current.stack?.includes(taskToken)) current.stack = current.stack.replaceAll(taskToken, TOKEN_PLACEHOLDER);
-    current = current.cause;
-  }
-  return error;
 }

@@ -144,6 +144,11 @@ const CLIENT_PROBES: Record<string, { imports: string; client: string; call: str
     client: 'const imagebuilder = new ImagebuilderClient({});',
     call: "imagebuilder.send(new GetWorkflowStepExecutionCommand({ stepExecutionId: 'step-0123456789abcdef0' }))",
   },
+  '@aws-sdk/client-lambda': {
+    imports: "import { LambdaClient, GetDurableExecutionCommand } from '@aws-sdk/client-lambda';",
+    client: 'const lambda = new LambdaClient({});',
+    call: "lambda.send(new GetDurableExecutionCommand({ DurableExecutionArn: 'arn:aws:lambda:us-east-1:111122223333:function:bench:1/durable-execution/bench/bench' }))",
+  },
   '@aws-sdk/client-sesv2': {
     imports: "import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';",
     client: 'const ses = new SESv2Client({});',

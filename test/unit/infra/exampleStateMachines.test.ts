@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { APPROVAL_REQUESTED_DETAIL_TYPE } from '../../../shared/sources/approvalRequested';
 import { approvalRequestSchema } from '../../../shared/sources/approvalRequestSchema';
-import { APPROVAL_REQUESTED_DETAIL_TYPE } from '../../../shared/sources/stepfunctions/stepFunctionsCapture';
 import { REJECTED_ERROR } from '../../../shared/sources/stepfunctions/stepFunctionsResumer';
 
 // biome-ignore lint/suspicious/noExplicitAny: Amazon States Language documents are plain JSON

@@ -15,8 +15,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SourceUnavailableError } from '../../../shared/app/errors';
 import type { ResumeRequest } from '../../../shared/app/sourcePorts';
+import { decisionDocument } from '../../../shared/sources/decisionDocument';
 import {
-  decisionDocument,
   MAX_CAUSE_CHARS,
   MAX_OUTPUT_BYTES,
   refusalCause,
