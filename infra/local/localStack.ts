@@ -98,6 +98,7 @@ function configureEnvironment(dynamoEndpoint: string, standinsUrl: string): void
     AWS_ENDPOINT_URL_SSM: standinsUrl,
     AWS_ENDPOINT_URL_EVENTBRIDGE: standinsUrl,
     AWS_ENDPOINT_URL_SESV2: standinsUrl,
+    AWS_ENDPOINT_URL_CODEPIPELINE: standinsUrl,
     APPROVALS_TABLE_NAME: LOCAL_TABLE_NAME,
     EVENT_BUS_NAME: LOCAL_EVENT_BUS_NAME,
     POWERTOOLS_SERVICE_NAME: 'greenlight',

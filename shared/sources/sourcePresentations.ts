@@ -3,6 +3,7 @@
  * import. The typecheck asks for a new source's line here too.
  */
 import type { ContextLink, SourceKind } from '../domain/approval';
+import { codePipelinePresentation } from './codepipeline/codePipelinePresentation';
 import { imageBuilderPresentation } from './imagebuilder/imageBuilderPresentation';
 import type { SourcePresentation } from './sourceDescriptor';
 import { ssmAutomationPresentation } from './ssm/ssmAutomationPresentation';
@@ -12,6 +13,7 @@ export const SOURCE_PRESENTATIONS = {
   stepfunctions: stepFunctionsPresentation,
   imagebuilder: imageBuilderPresentation,
   ssm: ssmAutomationPresentation,
+  codepipeline: codePipelinePresentation,
 } as const satisfies { [K in SourceKind]: SourcePresentation<K> };
 
 /** "AWS Step Functions", … (the raw kind when unknown: an item written by a newer version). */

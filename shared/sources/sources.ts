@@ -6,6 +6,7 @@
 import { MalformedEventError } from '../app/errors';
 import type { SourceProbe, SourceResumer, WaitingSource, WorkflowEnded } from '../app/sourcePorts';
 import type { SourceKind } from '../domain/approval';
+import { codePipelineSource } from './codepipeline/codePipelineSource';
 import { imageBuilderSource } from './imagebuilder/imageBuilderSource';
 import type { CaptureOptions, SourceClientConfig, SourceDescriptor } from './sourceDescriptor';
 import { ssmAutomationSource } from './ssm/ssmAutomationSource';
@@ -15,6 +16,7 @@ export const SOURCES = {
   stepfunctions: stepFunctionsSource,
   imagebuilder: imageBuilderSource,
   ssm: ssmAutomationSource,
+  codepipeline: codePipelineSource,
 } as const satisfies { [K in SourceKind]: SourceDescriptor<K> };
 
 type Sources = typeof SOURCES;

@@ -1,6 +1,6 @@
 /**
- * `npm start` as a newcomer runs it: a fresh data folder shows three pending approvals (one per source) within 15 s;
- * Ctrl-C stops cleanly; starting again shows the same three, not six.
+ * `npm start` as a newcomer runs it: a fresh data folder shows four pending approvals (one per source) within 15 s;
+ * Ctrl-C stops cleanly; starting again shows the same four, not eight.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,15 +33,20 @@ describe('npm start', () => {
     // Assess
     expect(first.startedInMs).toBeLessThan(15_000);
     expect(first.output()).toContain('first start: seeded one waiting workflow per source');
-    expect(first.approvals.map((approval) => approval.source).sort()).toEqual(['imagebuilder', 'ssm', 'stepfunctions']);
+    expect(first.approvals.map((approval) => approval.source).sort()).toEqual([
+      'codepipeline',
+      'imagebuilder',
+      'ssm',
+      'stepfunctions',
+    ]);
     expect(listed.items.map((item) => item.id).sort()).toEqual(first.approvals.map((approval) => approval.id).sort());
-    expect(first.output()).toContain('3 pending approvals');
+    expect(first.output()).toContain('4 pending approvals');
     expect(firstExit).toBe(0);
     expect(first.output()).toContain('stopped.');
     expect(second.output()).toContain('data kept from the last run');
     expect(second.approvals).toEqual(first.approvals);
-    expect(second.output()).toContain('3 pending approvals');
-    expect(second.reviewLinks).toHaveLength(3);
+    expect(second.output()).toContain('4 pending approvals');
+    expect(second.reviewLinks).toHaveLength(4);
     expect(page.status).toBe(200);
     expect(decided.status).toBe(200);
     expect(await decided.text()).toContain('Approved. The workflow continues.');

@@ -46,7 +46,7 @@ async function answersReceived(operation: string) {
 describe('the local outbox', () => {
   it('lists the Slack message and the e-mails of every seeded approval', async () => {
     const page = await outbox();
-    expect(page).toContain('<h2>Slack (3)</h2>');
+    expect(page).toContain('<h2>Slack (4)</h2>');
     expect(page).toMatch(/<h2>E-mails \([1-9]\d*\)<\/h2>/);
     for (const { id } of greenlight.approvals) expect(approveForm(page, id)).toBeDefined();
   });

@@ -33,7 +33,7 @@ afterAll(async () => {
   logs?.restore();
 });
 
-const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm'];
+const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm', 'codepipeline'];
 const CHANNELS: Channel[] = ['rest', 'review-link', 'eventbridge', 'slack'];
 const CASES = SOURCES.flatMap((source) =>
   CHANNELS.flatMap((channel) =>
@@ -57,6 +57,9 @@ function expectValidAnswer(
     expect(input).toMatchObject({ action: decision === 'approve' ? 'RESUME' : 'STOP' });
     expect(String(input.clientToken).length).toBeLessThanOrEqual(36);
     expect(String(input.reason)).toMatch(/alice|carol|slack:U024BE7L/);
+  } else if (source === 'codepipeline') {
+    expect(input).toMatchObject({ result: { status: decision === 'approve' ? 'Approved' : 'Rejected' } });
+    expect((input.result as { summary: string }).summary).toMatch(/alice|carol|slack:U024BE7L/);
   } else {
     expect(input).toMatchObject({ SignalType: decision === 'approve' ? 'Approve' : 'Reject' });
     expect((input.Payload as { Comment: string[] }).Comment.join(' ')).toMatch(/alice|carol|slack:U024BE7L/);

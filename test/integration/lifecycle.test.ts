@@ -29,7 +29,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm'];
+const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm', 'codepipeline'];
 
 /** Moves an approval's deadline into the past, as time would. */
 async function makeOverdue(workflow: WaitingWorkflow): Promise<void> {
@@ -52,6 +52,15 @@ function endedEvent(source: SourceKind, workflowRef: string) {
   if (source === 'imagebuilder') {
     const event = sampleEvent('imagebuilder/image-state-change-failed');
     event.resources = [workflowRef];
+    return event;
+  }
+  if (source === 'codepipeline') {
+    // <pipeline ARN>/<stage>/<action>/<execution id>: the same action's ABANDONED event (stop and abandon).
+    const [pipelineArn, stage, action, executionId] = workflowRef.split('/');
+    const event = sampleEvent('codepipeline/action-execution-abandoned');
+    event.resources = [pipelineArn];
+    event.detail.pipeline = pipelineArn?.slice(pipelineArn.lastIndexOf(':') + 1);
+    Object.assign(event.detail, { stage, action, 'execution-id': executionId });
     return event;
   }
   const event = sampleEvent('ssm/automation-execution-success');
@@ -79,6 +88,7 @@ describe('deadlines', () => {
       if (source === 'stepfunctions') expect(input.error).toBe('Greenlight.Expired');
       if (source === 'imagebuilder') expect(input.action).toBe('STOP');
       if (source === 'ssm') expect(input.SignalType).toBe('Reject');
+      if (source === 'codepipeline') expect(input.result).toMatchObject({ status: 'Rejected' });
       const message = harness.slackMessageOf(workflow.approvalId);
       expect(message?.updates).toBe(1);
       expect(JSON.stringify(message?.blocks)).toMatch(/[Ee]xpired/);

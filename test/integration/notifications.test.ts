@@ -31,11 +31,12 @@ beforeEach(() => {
   stack.slack.clearFaults();
 });
 
-const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm'];
+const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm', 'codepipeline'];
 const EXPECTED_CHANNEL: Record<SourceKind, string> = {
   stepfunctions: '#approvals',
   imagebuilder: '#golden-images',
   ssm: '#approvals',
+  codepipeline: '#approvals',
 };
 
 function emailsFor(approvalId: string) {

@@ -21,6 +21,7 @@ export const WAITING_EVENT_SAMPLES_OF: Record<SourceKind, string[]> = {
   ],
   imagebuilder: ['imagebuilder/workflow-step-waiting'],
   ssm: ['ssm/automation-step-waiting', 'ssm/automation-execution-waiting'],
+  codepipeline: ['codepipeline/action-execution-started'],
 };
 
 /** The waiting events of every source, by fixture name. */

@@ -205,7 +205,12 @@ export class CrashPoints {
       resume: (request) => this.run(`resume ${request.answer}`, () => resumer.resume(request)),
       refuse: (request) => this.run('refuse', () => resumer.refuse(request)),
     });
-    return { stepfunctions: wrap(inner.stepfunctions), imagebuilder: wrap(inner.imagebuilder), ssm: wrap(inner.ssm) };
+    return {
+      stepfunctions: wrap(inner.stepfunctions),
+      imagebuilder: wrap(inner.imagebuilder),
+      ssm: wrap(inner.ssm),
+      codepipeline: wrap(inner.codepipeline),
+    };
   }
 }
 

@@ -40,9 +40,9 @@ export async function startGreenlight(dataDir: string): Promise<RunningGreenligh
     child.stdout.on('data', check);
     child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
   });
-  const approvals = [...output.matchAll(/^ {2}(stepfunctions|imagebuilder|ssm)\s+(apr_[0-9a-f]{32})\s+pending/gm)].map(
-    (match) => ({ source: match[1] as string, id: match[2] as string }),
-  );
+  const approvals = [
+    ...output.matchAll(/^ {2}(stepfunctions|imagebuilder|ssm|codepipeline)\s+(apr_[0-9a-f]{32})\s+pending/gm),
+  ].map((match) => ({ source: match[1] as string, id: match[2] as string }));
   const httpUrl = /Open approvals:\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1] ?? '';
   const standinsUrl = /AWS stand-ins state:\s+(http:\/\/\S+?)\/__standins/.exec(output)?.[1] ?? '';
   const reviewLinks = [...output.matchAll(/review as \S+: (http\S+)/g)].map((match) => match[1] as string);

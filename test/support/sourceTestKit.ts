@@ -6,6 +6,7 @@
 import type { LocalStack } from '../../infra/local/localStack';
 import type { RecordedCall, ServiceName } from '../../infra/local/standins';
 import type { SourceKind } from '../../shared/domain/approval';
+import { codePipelineKit } from './sourceKits/codePipelineKit';
 import { imageBuilderKit } from './sourceKits/imageBuilderKit';
 import { ssmAutomationKit } from './sourceKits/ssmAutomationKit';
 import { stepFunctionsKit } from './sourceKits/stepFunctionsKit';
@@ -43,4 +44,5 @@ export const SOURCE_TEST_KITS: Record<SourceKind, SourceTestKit> = {
   stepfunctions: stepFunctionsKit,
   imagebuilder: imageBuilderKit,
   ssm: ssmAutomationKit,
+  codepipeline: codePipelineKit,
 };

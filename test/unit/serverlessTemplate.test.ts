@@ -392,6 +392,16 @@ describe('EventBridge rules', () => {
       target: fnArn('capture'),
     },
     {
+      name: 'greenlight-dev-codepipeline-approval-started',
+      bus: undefined,
+      pattern: {
+        source: ['aws.codepipeline'],
+        'detail-type': ['CodePipeline Action Execution State Change'],
+        detail: { state: ['STARTED'], type: { category: ['Approval'], provider: ['Manual'] } },
+      },
+      target: fnArn('capture'),
+    },
+    {
       name: 'greenlight-dev-approval-decision',
       bus: DECISION_BUS,
       pattern: { 'detail-type': ['Approval Decision'] },
@@ -453,6 +463,19 @@ describe('EventBridge rules', () => {
       },
       target: fnArn('lifecycle'),
     },
+    {
+      name: 'greenlight-dev-codepipeline-approval-ended',
+      bus: undefined,
+      pattern: {
+        source: ['aws.codepipeline'],
+        'detail-type': ['CodePipeline Action Execution State Change'],
+        detail: {
+          state: ['SUCCEEDED', 'FAILED', 'ABANDONED', 'CANCELED'],
+          type: { category: ['Approval'], provider: ['Manual'] },
+        },
+      },
+      target: fnArn('lifecycle'),
+    },
   ];
   /** The one schedule rule: no pattern, default bus (schedules run only there). */
   const expectedSchedules = [
@@ -481,7 +504,7 @@ describe('EventBridge rules', () => {
     expect(ofType('AWS::Events::EventBus').map(([id]) => id)).toEqual(['ApprovalEventBus', 'DecisionEventBus']);
   });
 
-  it('are exactly the three capture rules, the decision rule, the notify rule, the three lifecycle rules and the lifecycle schedule, each on its bus with its exact pattern or schedule', () => {
+  it('are exactly the capture rules, the decision rule, the notify rule, the lifecycle rules and the lifecycle schedule, each on its bus with its exact pattern or schedule', () => {
     const actual = rules().map((r) => ({
       name: r.Name,
       bus: r.EventBusName === undefined ? undefined : cfnString(r.EventBusName),
@@ -491,7 +514,7 @@ describe('EventBridge rules', () => {
       target: r.Targets.length === 1 ? cfnString(r.Targets[0].Arn) : r.Targets,
     }));
     expect(actual.sort(byName)).toEqual([...expected, ...expectedSchedules].sort(byName));
-    expect(rules()).toHaveLength(9);
+    expect(rules()).toHaveLength(expected.length + expectedSchedules.length);
     for (const rule of rules()) {
       expect(rule.State, rule.Name).toBe('ENABLED');
       expect(Object.keys(rule.Targets[0]).sort(), rule.Name).toEqual(['Arn', 'Id']); // the event is delivered unchanged
@@ -697,6 +720,9 @@ describe('IAM: one role per function, each allowed only the calls that function 
   const IMAGES = arnOf('imagebuilder', 'image/*');
   const STEP_EXECUTIONS = arnOf('imagebuilder', 'workflow-step-execution/*');
   const AUTOMATIONS = arnOf('ssm', 'automation-execution/*');
+  /** CodePipeline's `pipeline` and `action` (<pipeline>/<stage>/<action>) resource types, this account and region. */
+  const PIPELINES = arnOf('codepipeline', '*');
+  const APPROVAL_ACTIONS = arnOf('codepipeline', '*/*/*');
   const parameter = (name: string) => arnOf('ssm', `parameter/greenlight/dev/${name}`);
   /** The answers of the decide use case (approve or reject, on every source). */
   const RESUME = {
@@ -704,6 +730,7 @@ describe('IAM: one role per function, each allowed only the calls that function 
     'states:SendTaskFailure': [STATE_MACHINES],
     'imagebuilder:SendWorkflowStepAction': [IMAGES, STEP_EXECUTIONS],
     'ssm:SendAutomationSignal': [AUTOMATIONS],
+    'codepipeline:PutApprovalResult': [APPROVAL_ACTIONS],
   };
   const RESUME_ACTIONS = Object.keys(RESUME);
   const DECIDE_TABLE = { 'dynamodb:GetItem': [TABLE], 'dynamodb:PutItem': [TABLE] };
@@ -715,11 +742,15 @@ describe('IAM: one role per function, each allowed only the calls that function 
       ...logs('capture'),
       ...DECIDE_TABLE,
       'ssm:GetAutomationExecution': [AUTOMATIONS],
+      'codepipeline:GetPipeline': [PIPELINES],
+      'codepipeline:GetPipelineState': [PIPELINES],
+      'codepipeline:ListActionExecutions': [PIPELINES],
       ...PUBLISH,
       // Refusals only: a failure, a STOP, a Reject.
       'states:SendTaskFailure': [STATE_MACHINES],
       'imagebuilder:SendWorkflowStepAction': [IMAGES, STEP_EXECUTIONS],
       'ssm:SendAutomationSignal': [AUTOMATIONS],
+      'codepipeline:PutApprovalResult': [APPROVAL_ACTIONS],
       ...deadLetters('capture'),
     },
     restApi: {
@@ -778,6 +809,8 @@ describe('IAM: one role per function, each allowed only the calls that function 
       'states:DescribeExecution': [EXECUTIONS],
       'imagebuilder:GetWorkflowStepExecution': [STEP_EXECUTIONS],
       'ssm:GetAutomationExecution': [AUTOMATIONS],
+      'codepipeline:GetPipelineState': [PIPELINES],
+      'codepipeline:ListActionExecutions': [PIPELINES],
       ...deadLetters('lifecycle'),
     },
   };
@@ -861,8 +894,8 @@ describe('IAM: one role per function, each allowed only the calls that function 
         actions.filter((action) => action.startsWith('ses:')),
         key,
       ).toEqual([]);
-      // Calls on the waiting sources: the four answers, nothing else (no probes, no GetAutomationExecution).
-      const sourceCalls = actions.filter((action) => /^(states|imagebuilder|ssm):/.test(action));
+      // Calls on the waiting sources: the answers, nothing else (no probes, no GetAutomationExecution).
+      const sourceCalls = actions.filter((action) => /^(states|imagebuilder|ssm|codepipeline):/.test(action));
       expect(sorted(sourceCalls.filter((action) => action !== 'ssm:GetParameter')), key).toEqual(
         sorted(RESUME_ACTIONS),
       );
@@ -894,6 +927,27 @@ describe('IAM: one role per function, each allowed only the calls that function 
     }
     const probing = allStatements().filter((s) => asList(s.Action).includes('imagebuilder:GetWorkflowStepExecution'));
     expect(probing.map((s) => asList(s.Resource).map(cfnString))).toEqual([[STEP_EXECUTIONS]]);
+  });
+
+  it('grants codepipeline:PutApprovalResult on the action resource type only, and the reads on the pipeline type', () => {
+    // Service Authorization Reference: PutApprovalResult needs `action` (<pipeline>/<stage>/<action>); GetPipeline,
+    // GetPipelineState and ListActionExecutions need `pipeline`.
+    const statementsWith = (action: string) => allStatements().filter((s) => asList(s.Action).includes(action));
+    const answering = statementsWith('codepipeline:PutApprovalResult');
+    expect(answering.length).toBeGreaterThan(0);
+    for (const statement of answering) {
+      expect(asList(statement.Action)).toEqual(['codepipeline:PutApprovalResult']);
+      expect(asList(statement.Resource).map(cfnString)).toEqual([APPROVAL_ACTIONS]);
+    }
+    for (const read of [
+      'codepipeline:GetPipeline',
+      'codepipeline:GetPipelineState',
+      'codepipeline:ListActionExecutions',
+    ]) {
+      const reading = statementsWith(read);
+      expect(reading.length, read).toBeGreaterThan(0);
+      for (const statement of reading) expect(asList(statement.Resource).map(cfnString), read).toEqual([PIPELINES]);
+    }
   });
 
   it("lets each role write logs to its own function's log group only", () => {

@@ -1,11 +1,12 @@
 /**
  * Local, wire-level stand-ins for the AWS APIs Greenlight calls (Step Functions, Image Builder, SSM,
- * EventBridge, SES v2). Real AWS SDK v3 clients work against them unchanged: point `AWS_ENDPOINT_URL_SFN`,
- * `AWS_ENDPOINT_URL_IMAGEBUILDER`, `AWS_ENDPOINT_URL_SSM`, `AWS_ENDPOINT_URL_EVENTBRIDGE`, `AWS_ENDPOINT_URL_SESV2`
- * (or a client's `endpoint`) at `url`. Each stand-in's header names the AWS documentation its behaviour follows.
+ * EventBridge, SES v2, CodePipeline). Real AWS SDK v3 clients work against them unchanged: point `AWS_ENDPOINT_URL_SFN`,
+ * `AWS_ENDPOINT_URL_IMAGEBUILDER`, `AWS_ENDPOINT_URL_SSM`, `AWS_ENDPOINT_URL_EVENTBRIDGE`, `AWS_ENDPOINT_URL_SESV2`,
+ * `AWS_ENDPOINT_URL_CODEPIPELINE` (or a client's `endpoint`) at `url`. Each stand-in's header names the AWS documentation its behaviour follows.
  */
 import type { AddressInfo } from 'node:net';
 import { CallLog, type RecordedCall, type ServiceName } from './callLog';
+import { CodePipelineStandin, emptyCodePipelineState } from './codepipeline/codePipelineStandin';
 import { EventBridgeStandin, type PutEventsListener } from './eventbridge/eventBridgeStandin';
 import { type Fault, FaultInjector } from './faultInjector';
 import { emptyImageBuilderState, ImageBuilderStandin } from './imagebuilder/imageBuilderStandin';
@@ -17,6 +18,7 @@ import { loadStateFile, saveStateFile } from './stateFile';
 import { emptyStepFunctionsState, StepFunctionsStandin } from './stepfunctions/stepFunctionsStandin';
 
 export type { RecordedCall, ServiceName } from './callLog';
+export type { PipelineRecord, WaitingApproval } from './codepipeline/codePipelineStandin';
 export type { DeliveredEntry, PutEventsListener } from './eventbridge/eventBridgeStandin';
 export type { Fault } from './faultInjector';
 export type { WaitingStep, WorkflowStepRecord } from './imagebuilder/imageBuilderStandin';
@@ -39,6 +41,7 @@ export interface AwsStandins {
   stepFunctions: Pick<StepFunctionsStandin, 'startWaitingExecution' | 'describe'>;
   imageBuilder: Pick<ImageBuilderStandin, 'addWaitingStep' | 'get'>;
   ssm: Pick<SsmStandin, 'startWaitingAutomation' | 'get' | 'putParameter' | 'parameterValue'>;
+  codePipeline: Pick<CodePipelineStandin, 'startWaitingApproval' | 'get'>;
   /** SES v2: every message SendEmail accepted, oldest first. */
   ses: { sentEmails(): SentEmail[] };
   /** Every wire call in arrival order (not persisted). */
@@ -72,13 +75,22 @@ export async function startAwsStandins(options: AwsStandinsOptions = {}): Promis
   const imageBuilder = new ImageBuilderStandin(initial('imagebuilder', emptyImageBuilderState), now, save);
   const ssm = new SsmStandin(initial('ssm', emptySsmState), now, save);
   const ses = new SesStandin(initial('sesv2', emptySesState), now, save);
+  const codePipeline = new CodePipelineStandin(initial('codepipeline', emptyCodePipelineState), now, save);
   const eventBridge = new EventBridgeStandin();
-  const services = { sfn: stepFunctions, imagebuilder: imageBuilder, ssm, eventbridge: eventBridge, sesv2: ses };
+  const services = {
+    sfn: stepFunctions,
+    imagebuilder: imageBuilder,
+    ssm,
+    eventbridge: eventBridge,
+    sesv2: ses,
+    codepipeline: codePipeline,
+  };
   const stateful: [ServiceName, StatefulStandin<unknown>, () => unknown][] = [
     ['sfn', stepFunctions, emptyStepFunctionsState],
     ['imagebuilder', imageBuilder, emptyImageBuilderState],
     ['ssm', ssm, emptySsmState],
     ['sesv2', ses, emptySesState],
+    ['codepipeline', codePipeline, emptyCodePipelineState],
   ];
   const snapshot = (): PersistedState =>
     Object.fromEntries(stateful.map(([service, standin]) => [service, standin.snapshot]));
@@ -103,6 +115,7 @@ export async function startAwsStandins(options: AwsStandinsOptions = {}): Promis
     stepFunctions,
     imageBuilder,
     ssm,
+    codePipeline,
     ses: { sentEmails: () => ses.sentEmails() },
     calls: callLog.calls,
     callsTo: (service, operation) => callLog.callsTo(service, operation),
