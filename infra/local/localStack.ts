@@ -109,6 +109,7 @@ function configureEnvironment(dynamoEndpoint: string, standinsUrl: string): void
     AWS_ENDPOINT_URL_SESV2: standinsUrl,
     // Greenlight's answers to durable functions; the functions themselves run in this process, not behind a Lambda API.
     AWS_ENDPOINT_URL_LAMBDA: standinsUrl,
+    AWS_ENDPOINT_URL_CODEPIPELINE: standinsUrl,
     APPROVALS_TABLE_NAME: LOCAL_TABLE_NAME,
     EVENT_BUS_NAME: LOCAL_EVENT_BUS_NAME,
     POWERTOOLS_SERVICE_NAME: 'greenlight',

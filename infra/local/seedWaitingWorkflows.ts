@@ -1,8 +1,8 @@
 /**
  * First start of the local stack: one waiting workflow per source, made in the stand-ins with the ids of the sample
  * events in events/, then announced the way AWS announces it — the state machine's events:putEvents call and the
- * durable function's waitForCallback submitter through the EventBridge API, and the Image Builder / SSM events on the
- * default bus. Injecting a sample event again later
+ * durable function's waitForCallback submitter through the EventBridge API, and the Image Builder / SSM / CodePipeline
+ * events on the default bus. Injecting a sample event again later
  * (`npm run event -- events/…`) therefore hits the same approval: a visible duplicate, not a second item.
  */
 import { readFileSync } from 'node:fs';
@@ -116,9 +116,42 @@ async function seedDurableFunction(stack: LocalStack): Promise<void> {
   }
 }
 
+/** Makes the CodePipeline stand-in hold the waiting approval the CodePipeline sample events and responses talk about. */
+export function registerSamplePipeline(standins: AwsStandins): void {
+  const state = sample('codepipeline/get-pipeline-state.response');
+  const { pipeline } = sample('codepipeline/get-pipeline.response');
+  const stage = state.stageStates.find(
+    (candidate: { latestExecution?: { status: string } }) => candidate.latestExecution?.status === 'InProgress',
+  );
+  const [actionState] = stage.actionStates;
+  const action = pipeline.stages
+    .find((candidate: { name: string }) => candidate.name === stage.stageName)
+    .actions.find((candidate: { name: string }) => candidate.name === actionState.actionName);
+  standins.codePipeline.startWaitingApproval({
+    pipelineName: pipeline.name,
+    version: pipeline.version,
+    executionMode: pipeline.executionMode,
+    stageName: stage.stageName,
+    actionName: action.name,
+    customData: action.configuration.CustomData,
+    externalEntityLink: action.configuration.ExternalEntityLink,
+    notificationArn: action.configuration.NotificationArn,
+    timeoutInMinutes: action.timeoutInMinutes,
+    pipelineExecutionId: stage.latestExecution.pipelineExecutionId,
+    actionExecutionId: actionState.latestExecution.actionExecutionId,
+    token: actionState.latestExecution.token,
+  });
+}
+
+async function seedCodePipeline(stack: LocalStack): Promise<void> {
+  registerSamplePipeline(stack.standins);
+  await stack.publish(sample('codepipeline/action-execution-started'), 'default');
+}
+
 export async function seedWaitingWorkflows(stack: LocalStack): Promise<void> {
   await seedStepFunctions(stack);
   await seedImageBuilder(stack);
   await seedSsmAutomation(stack);
   await seedDurableFunction(stack);
+  await seedCodePipeline(stack);
 }

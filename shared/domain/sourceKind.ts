@@ -2,7 +2,7 @@
  * The AWS services Greenlight answers. Adding a source: its kind here (one line), then its folder under
  * shared/sources/<kind>/ — the typecheck then asks for its entry in shared/sources/sources.ts (CONTRIBUTING.md).
  */
-export const SOURCE_KINDS = ['stepfunctions', 'imagebuilder', 'ssm', 'lambda'] as const;
+export const SOURCE_KINDS = ['stepfunctions', 'imagebuilder', 'ssm', 'lambda', 'codepipeline'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /**

@@ -3,6 +3,7 @@
  * import. The typecheck asks for a new source's line here too.
  */
 import type { ContextLink, Outcome, SourceKind } from '../domain/approval';
+import { codePipelinePresentation } from './codepipeline/codePipelinePresentation';
 import { imageBuilderPresentation } from './imagebuilder/imageBuilderPresentation';
 import { durableFunctionPresentation } from './lambda/durableFunctionPresentation';
 import type { SourcePresentation } from './sourceDescriptor';
@@ -14,6 +15,7 @@ export const SOURCE_PRESENTATIONS = {
   imagebuilder: imageBuilderPresentation,
   ssm: ssmAutomationPresentation,
   lambda: durableFunctionPresentation,
+  codepipeline: codePipelinePresentation,
 } as const satisfies { [K in SourceKind]: SourcePresentation<K> };
 
 /** "AWS Step Functions", … (the raw kind when unknown: an item written by a newer version). */

@@ -6,6 +6,7 @@
 import { MalformedEventError } from '../app/errors';
 import type { SourceProbe, SourceResumer, WaitingSource, WorkflowEnded } from '../app/sourcePorts';
 import type { SourceKind } from '../domain/approval';
+import { codePipelineSource } from './codepipeline/codePipelineSource';
 import { imageBuilderSource } from './imagebuilder/imageBuilderSource';
 import { durableFunctionSource } from './lambda/durableFunctionSource';
 import type { CaptureOptions, SourceClientConfig, SourceDescriptor } from './sourceDescriptor';
@@ -17,6 +18,7 @@ export const SOURCES = {
   imagebuilder: imageBuilderSource,
   ssm: ssmAutomationSource,
   lambda: durableFunctionSource,
+  codepipeline: codePipelineSource,
 } as const satisfies { [K in SourceKind]: SourceDescriptor<K> };
 
 type Sources = typeof SOURCES;

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SOURCE_KINDS } from '../../shared/domain/approval';
 import { interrupt, type RunningGreenlight, startGreenlight } from '../support/runningGreenlight';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'greenlight-outbox-'));
@@ -46,7 +47,7 @@ async function answersReceived(operation: string) {
 describe('the local outbox', () => {
   it('lists the Slack message and the e-mails of every seeded approval', async () => {
     const page = await outbox();
-    expect(page).toContain('<h2>Slack (4)</h2>');
+    expect(page).toContain(`<h2>Slack (${SOURCE_KINDS.length})</h2>`);
     expect(page).toMatch(/<h2>E-mails \([1-9]\d*\)<\/h2>/);
     for (const { id } of greenlight.approvals) expect(approveForm(page, id)).toBeDefined();
   });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack';
-import { registerSampleAutomation } from '../../infra/local/seedWaitingWorkflows';
+import { registerSampleAutomation, registerSamplePipeline } from '../../infra/local/seedWaitingWorkflows';
 import type { Approval } from '../../shared/domain/approval';
 import { transition } from '../../shared/domain/approvalStateMachine';
 import { sampleEvent, WAITING_EVENT_SAMPLES } from '../support/fixtures';
@@ -20,9 +20,11 @@ beforeAll(async () => {
   logs = captureLogs();
   stack = await startLocalStack();
   registerSampleAutomation(stack.standins);
+  registerSamplePipeline(stack.standins);
   secrets.push(
     sampleEvent('stepfunctions/approval-requested').detail.taskToken,
     sampleEvent('stepfunctions/approval-requested-minimal').detail.taskToken,
+    sampleEvent('codepipeline/get-pipeline-state.response').stageStates[1].actionStates[0].latestExecution.token,
   );
 });
 

@@ -11,7 +11,7 @@ import {
   type LocalStack,
   startLocalStack,
 } from '../../infra/local/localStack';
-import type { SourceKind } from '../../shared/domain/approval';
+import { SOURCE_KINDS, type SourceKind } from '../../shared/domain/approval';
 import { type Channel, DecisionHarness } from '../support/decisionHarness';
 import { captureLogs, type LogCapture } from '../support/logCapture';
 import { expectMatchesOpenApi } from '../support/openApi';
@@ -33,7 +33,7 @@ afterAll(async () => {
   logs?.restore();
 });
 
-const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm', 'lambda'];
+const SOURCES: readonly SourceKind[] = SOURCE_KINDS;
 const CHANNELS: Channel[] = ['rest', 'review-link', 'eventbridge', 'slack'];
 const CASES = SOURCES.flatMap((source) =>
   CHANNELS.flatMap((channel) =>
@@ -64,6 +64,9 @@ function expectValidAnswer(
     const document = JSON.parse(String(decision === 'approve' ? input.Result : input.ErrorData));
     expect(document).toMatchObject({ outcome: decision === 'approve' ? 'approved' : 'rejected' });
     if (decision === 'reject') expect(input.ErrorType).toBe('Greenlight.Rejected');
+  } else if (source === 'codepipeline') {
+    expect(input).toMatchObject({ result: { status: decision === 'approve' ? 'Approved' : 'Rejected' } });
+    expect((input.result as { summary: string }).summary).toMatch(/alice|carol|slack:U024BE7L/);
   } else {
     expect(input).toMatchObject({ SignalType: decision === 'approve' ? 'Approve' : 'Reject' });
     expect((input.Payload as { Comment: string[] }).Comment.join(' ')).toMatch(/alice|carol|slack:U024BE7L/);

@@ -61,6 +61,7 @@ async function dependencies(clock: MovableClock, crash?: CrashPoint): Promise<De
       imagebuilder: crashing(real.imagebuilder),
       ssm: crashing(real.ssm),
       lambda: crashing(real.lambda),
+      codepipeline: crashing(real.codepipeline),
     },
     events: { publish: async () => undefined },
     people: policyDocument.people,
@@ -74,7 +75,7 @@ function approve(workflow: WaitingWorkflow): DecisionRequest {
   return { approvalId: workflow.approvalId, decision: 'approve', approver: 'email:alice@example.com', channel: 'rest' };
 }
 
-const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm'];
+const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm', 'codepipeline'];
 
 describe('a decision that dies between "resuming" and the resume call', () => {
   it.each(SOURCES)(

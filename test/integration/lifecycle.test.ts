@@ -6,7 +6,7 @@ import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack';
 import { decideApproval } from '../../shared/app/decideApproval';
-import type { Approval, SourceKind } from '../../shared/domain/approval';
+import { type Approval, SOURCE_KINDS, type SourceKind } from '../../shared/domain/approval';
 import { policyDocument } from '../../shared/runtime/policy';
 import { createSourceClients, createSourceResumers } from '../../shared/sources/sources';
 import { DecisionHarness, type WaitingWorkflow } from '../support/decisionHarness';
@@ -29,7 +29,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm', 'lambda'];
+const SOURCES: readonly SourceKind[] = SOURCE_KINDS;
 
 /** Moves an approval's deadline into the past, as time would. */
 async function makeOverdue(workflow: WaitingWorkflow): Promise<void> {
@@ -59,6 +59,15 @@ function endedEvent(source: SourceKind, workflowRef: string) {
     event.detail.durableExecutionArn = workflowRef;
     return event;
   }
+  if (source === 'codepipeline') {
+    // <pipeline ARN>/<stage>/<action>/<execution id>: the same action's ABANDONED event (stop and abandon).
+    const [pipelineArn, stage, action, executionId] = workflowRef.split('/');
+    const event = sampleEvent('codepipeline/action-execution-abandoned');
+    event.resources = [pipelineArn];
+    event.detail.pipeline = pipelineArn?.slice(pipelineArn.lastIndexOf(':') + 1);
+    Object.assign(event.detail, { stage, action, 'execution-id': executionId });
+    return event;
+  }
   const event = sampleEvent('ssm/automation-execution-success');
   event.detail.ExecutionId = workflowRef;
   event.detail.Status = 'Cancelled';
@@ -85,6 +94,7 @@ describe('deadlines', () => {
       if (source === 'imagebuilder') expect(input.action).toBe('STOP');
       if (source === 'ssm') expect(input.SignalType).toBe('Reject');
       if (source === 'lambda') expect(input.ErrorType).toBe('Greenlight.Expired');
+      if (source === 'codepipeline') expect(input.result).toMatchObject({ status: 'Rejected' });
       const message = harness.slackMessageOf(workflow.approvalId);
       expect(message?.updates).toBe(1);
       expect(JSON.stringify(message?.blocks)).toMatch(/[Ee]xpired/);

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../infra/local/localStack';
-import { openApproval, type SourceKind } from '../../shared/domain/approval';
+import { openApproval, SOURCE_KINDS, type SourceKind } from '../../shared/domain/approval';
 import { createDocumentClient } from '../../shared/runtime/createDocumentClient';
 import { DynamoDeliveryStore } from '../../shared/store/dynamoDeliveryStore';
 import { type Channel, DecisionHarness } from '../support/decisionHarness';
@@ -31,12 +31,13 @@ beforeEach(() => {
   stack.slack.clearFaults();
 });
 
-const SOURCES: SourceKind[] = ['stepfunctions', 'imagebuilder', 'ssm', 'lambda'];
+const SOURCES: readonly SourceKind[] = SOURCE_KINDS;
 const EXPECTED_CHANNEL: Record<SourceKind, string> = {
   stepfunctions: '#approvals',
   imagebuilder: '#golden-images',
   ssm: '#approvals',
   lambda: '#approvals',
+  codepipeline: '#approvals',
 };
 
 function emailsFor(approvalId: string) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AwsStandins, startAwsStandins } from '../../infra/local/standins';
 import { SourceUnavailableError } from '../../shared/app/errors';
 import type { SourceResumer } from '../../shared/app/sourcePorts';
+import { openApproval, type SourceKind } from '../../shared/domain/approval';
 import {
   createSourceClients,
   createSourceResumers,
@@ -22,7 +23,7 @@ const credentials = { accessKeyId: 'AKIDRESUMERTEST', secretAccessKey: 'not-a-se
 
 let standins: AwsStandins;
 let clients: SourceClients;
-let resumers: Record<'stepfunctions' | 'imagebuilder' | 'ssm' | 'lambda', SourceResumer>;
+let resumers: Record<SourceKind, SourceResumer>;
 
 beforeAll(async () => {
   standins = await startAwsStandins();
@@ -44,12 +45,12 @@ beforeEach(() => {
 const rejection = { outcome: 'rejected', answer: 'reject', comment: 'not now' } as const;
 
 /** Calls that changed something: answered without an error. */
-function applied(service: 'sfn' | 'imagebuilder' | 'ssm', operation: string) {
+function applied(service: 'sfn' | 'imagebuilder' | 'ssm' | 'codepipeline', operation: string) {
   return standins.callsTo(service, operation).filter((call) => call.error === undefined);
 }
 
 it('createSourceResumers has one resumer per source kind, each of its kind', () => {
-  expect(Object.keys(resumers).sort()).toEqual(['imagebuilder', 'lambda', 'ssm', 'stepfunctions']);
+  expect(Object.keys(resumers).sort()).toEqual(['codepipeline', 'imagebuilder', 'lambda', 'ssm', 'stepfunctions']);
   for (const [kind, resumer] of Object.entries(resumers)) expect(resumer.kind).toBe(kind);
 });
 
@@ -469,5 +470,100 @@ describe('Lambda durable functions resumer', () => {
     const execution = standins.lambda.describe(waiting.durableExecutionArn);
     expect(execution?.error?.ErrorType).toBe('Greenlight.Rejected');
     expect(JSON.parse(execution?.error?.ErrorData ?? '')).toMatchObject({ outcome: 'rejected', comment: 'not now' });
+  });
+});
+
+describe('CodePipeline resumer', () => {
+  /** A pipeline waiting in its Manual approval, and its approval as capture stores it. */
+  function waitingApproval(timeoutInMinutes?: number) {
+    const waiting = standins.codePipeline.startWaitingApproval({
+      pipelineName: 'checkout-deploy',
+      ...(timeoutInMinutes === undefined ? {} : { timeoutInMinutes }),
+    });
+    const workflowRef = `${waiting.pipelineArn}/${waiting.stageName}/${waiting.actionName}/${waiting.pipelineExecutionId}`;
+    const approval = openApproval(
+      {
+        source: 'codepipeline',
+        naturalKey: `${workflowRef}/${waiting.actionExecutionId}`,
+        sourceRef: {
+          kind: 'codepipeline',
+          pipelineName: waiting.pipelineName,
+          stageName: waiting.stageName,
+          actionName: waiting.actionName,
+          pipelineExecutionId: waiting.pipelineExecutionId,
+          actionExecutionId: waiting.actionExecutionId,
+          token: waiting.token,
+          tokenFrom: 'pipeline-state',
+        },
+        workflowRef,
+        title: 'Pipeline checkout-deploy: ManualApproval awaits approval',
+      },
+      new Date(),
+      7 * 24 * 60 * 60,
+    );
+    return { waiting, approval };
+  }
+
+  it('approve reaches CodePipeline as exactly one PutApprovalResult Approved; the action succeeds', async () => {
+    // Prepare
+    const { waiting, approval } = waitingApproval();
+    // Act
+    const result = await resumers.codepipeline.resume(decision(approval));
+    // Assess
+    expect(result).toEqual({ kind: 'resumed' });
+    expect(standins.callsTo('codepipeline', 'PutApprovalResult').map((call) => call.input)).toEqual([
+      {
+        pipelineName: 'checkout-deploy',
+        stageName: waiting.stageName,
+        actionName: waiting.actionName,
+        token: waiting.token,
+        result: {
+          status: 'Approved',
+          summary: `Approved by email:alice@example.com via rest at ${DECIDED_AT}: looks good`,
+        },
+      },
+    ]);
+    expect(standins.codePipeline.get('checkout-deploy')?.runs.at(-1)?.status).toBe('Succeeded');
+  });
+
+  it('reject answers Rejected; a second answer is not-waiting (ApprovalAlreadyCompletedException)', async () => {
+    // Prepare
+    const { approval } = waitingApproval();
+    await resumers.codepipeline.resume(decision(approval, rejection));
+    // Act
+    const again = await resumers.codepipeline.resume(decision(approval, { ...rejection, attempt: 2 }));
+    // Assess
+    expect(again).toEqual({
+      kind: 'not-waiting',
+      reason: expect.stringContaining('(ApprovalAlreadyCompletedException)'),
+    });
+    expect(applied('codepipeline', 'PutApprovalResult')).toHaveLength(1);
+    expect(standins.codePipeline.get('checkout-deploy')?.runs.at(-1)?.status).toBe('Failed');
+  });
+
+  it('an approval CodePipeline timed out is not-waiting (InvalidApprovalTokenException)', async () => {
+    // Prepare: the stand-in's clock is the real one; a deadline already passed is made by a 0-minute timeout
+    const { approval } = waitingApproval(0);
+    // Act
+    const result = await resumers.codepipeline.resume(decision(approval));
+    // Assess
+    expect(result).toEqual({ kind: 'not-waiting', reason: expect.stringContaining('(InvalidApprovalTokenException)') });
+    expect(applied('codepipeline', 'PutApprovalResult')).toHaveLength(0);
+  });
+
+  it('two injected ThrottlingExceptions are absorbed by the SDK retry; three 500s are SourceUnavailableError', async () => {
+    // Prepare
+    const first = waitingApproval().approval;
+    standins.failNext('codepipeline', 'PutApprovalResult', { status: 400, errorName: 'ThrottlingException', times: 2 });
+    // Act
+    const throttled = await resumers.codepipeline.resume(decision(first));
+    const second = waitingApproval().approval;
+    standins.failNext('codepipeline', 'PutApprovalResult', { status: 500, times: 3 });
+    const thrown = await resumers.codepipeline.resume(decision(second)).catch((caught: unknown) => caught);
+    // Assess
+    expect(throttled).toEqual({ kind: 'resumed' });
+    expect(thrown).toBeInstanceOf(SourceUnavailableError);
+    expect(thrown).toMatchObject({ source: 'codepipeline', cause: { name: 'InternalFailure' } });
+    expect(standins.codePipeline.get('checkout-deploy')?.runs.at(-1)?.status).toBe('InProgress');
   });
 });

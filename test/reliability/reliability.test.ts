@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack } from '../../infra/local/localStack';
-import { registerSampleAutomation } from '../../infra/local/seedWaitingWorkflows';
+import { registerSampleAutomation, registerSamplePipeline } from '../../infra/local/seedWaitingWorkflows';
 import { DecisionHarness } from '../support/decisionHarness';
 import { startDynamoFaultProxy } from '../support/reliabilityDynamoProxy';
 import { reliabilityStats, reliabilitySummary } from '../support/reliabilityStats';
@@ -36,6 +36,7 @@ beforeAll(async () => {
   context.dynamoProxy = await startDynamoFaultProxy(context.stack.dynamoEndpoint);
   process.env.AWS_ENDPOINT_URL_DYNAMODB = context.dynamoProxy.url;
   registerSampleAutomation(context.stack.standins);
+  registerSamplePipeline(context.stack.standins);
   context.harness = new DecisionHarness(context.stack);
 });
 

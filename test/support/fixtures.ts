@@ -22,6 +22,7 @@ export const WAITING_EVENT_SAMPLES_OF: Record<SourceKind, string[]> = {
   imagebuilder: ['imagebuilder/workflow-step-waiting'],
   ssm: ['ssm/automation-step-waiting', 'ssm/automation-execution-waiting'],
   lambda: ['lambda/approval-requested'],
+  codepipeline: ['codepipeline/action-execution-started'],
 };
 
 /** The waiting events of every source, by fixture name. */

@@ -211,6 +211,7 @@ export class CrashPoints {
       imagebuilder: wrap(inner.imagebuilder),
       ssm: wrap(inner.ssm),
       lambda: wrap(inner.lambda),
+      codepipeline: wrap(inner.codepipeline),
     };
   }
 }

@@ -6,6 +6,7 @@
 import type { LocalStack } from '../../infra/local/localStack';
 import type { RecordedCall, ServiceName } from '../../infra/local/standins';
 import type { SourceKind } from '../../shared/domain/approval';
+import { codePipelineKit } from './sourceKits/codePipelineKit';
 import { imageBuilderKit } from './sourceKits/imageBuilderKit';
 import { lambdaKit } from './sourceKits/lambdaKit';
 import { ssmAutomationKit } from './sourceKits/ssmAutomationKit';
@@ -45,4 +46,5 @@ export const SOURCE_TEST_KITS: Record<SourceKind, SourceTestKit> = {
   imagebuilder: imageBuilderKit,
   ssm: ssmAutomationKit,
   lambda: lambdaKit,
+  codepipeline: codePipelineKit,
 };

@@ -315,7 +315,7 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
   const rules = loadEventRules(fileURLToPath(new URL('serverless.yml', root)));
   const names = (matched: EventRule[]) => matched.map((r) => r.ruleName);
 
-  it('reads the three capture rules, the decision rule, the notify rule and the four lifecycle rules, with their bus and exact pattern, resolving ${sls:stage} to "local" (the lifecycle schedule has no pattern and is skipped)', () => {
+  it('reads the four capture rules, the decision rule, the notify rule and the five lifecycle rules, with their bus and exact pattern, resolving ${sls:stage} to "local" (the lifecycle schedule has no pattern and is skipped)', () => {
     expect(rules).toEqual([
       {
         functionName: 'capture',
@@ -343,6 +343,17 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
             'EC2 Automation Execution Status-change Notification',
           ],
           detail: { Status: ['Waiting'] },
+        },
+      },
+      {
+        functionName: 'capture',
+        handler: 'functions/capture.handler',
+        bus: 'default',
+        ruleName: 'greenlight-local-codepipeline-approval-started',
+        pattern: {
+          source: ['aws.codepipeline'],
+          'detail-type': ['CodePipeline Action Execution State Change'],
+          detail: { state: ['STARTED'], type: { category: ['Approval'], provider: ['Manual'] } },
         },
       },
       {
@@ -423,8 +434,22 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
           detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'STOPPED'] },
         },
       },
+      {
+        functionName: 'lifecycle',
+        handler: 'functions/lifecycle.handler',
+        bus: 'default',
+        ruleName: 'greenlight-local-codepipeline-approval-ended',
+        pattern: {
+          source: ['aws.codepipeline'],
+          'detail-type': ['CodePipeline Action Execution State Change'],
+          detail: {
+            state: ['SUCCEEDED', 'FAILED', 'ABANDONED', 'CANCELED'],
+            type: { category: ['Approval'], provider: ['Manual'] },
+          },
+        },
+      },
     ]);
-    expect(rules).toHaveLength(9);
+    expect(rules).toHaveLength(11);
     expect(names(rules)).not.toContain('greenlight-local-lifecycle-sweep');
   });
 
@@ -554,6 +579,8 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
     ['lambda/durable-execution-status-change-succeeded.json', 'greenlight-local-durable-execution-ended'],
     ['lambda/durable-execution-status-change-stopped.json', 'greenlight-local-durable-execution-ended'],
     ['lambda/durable-execution-status-change-timed-out.json', 'greenlight-local-durable-execution-ended'],
+    ['codepipeline/action-execution-succeeded.json', 'greenlight-local-codepipeline-approval-ended'],
+    ['codepipeline/action-execution-abandoned.json', 'greenlight-local-codepipeline-approval-ended'],
   ])('routes the ended workflow %s on the default bus to lifecycle only', (file, ruleName) => {
     const event = sample(file);
     expect(rulesMatching(rules, event, 'default').map((r) => [r.ruleName, r.functionName, r.handler])).toEqual([
@@ -561,6 +588,20 @@ describe('loadEventRules / rulesMatching against serverless.yml', () => {
     ]);
     expect(rulesMatching(rules, event, 'custom')).toEqual([]);
     expect(rulesMatching(rules, { ...event, source: 'com.example.fake' }, 'default')).toEqual([]);
+  });
+
+  it('routes a CodePipeline Manual approval STARTED event (nested type.category / type.provider) to capture only', () => {
+    // Prepare
+    const started = sample('codepipeline/action-execution-started.json');
+    const deployStarted = structuredClone(started);
+    deployStarted.detail.type = { owner: 'AWS', category: 'Deploy', provider: 'CodeDeploy', version: 1 };
+    // Act
+    const routed = rulesMatching(rules, started, 'default').map((r) => [r.ruleName, r.functionName]);
+    // Assess
+    expect(routed).toEqual([['greenlight-local-codepipeline-approval-started', 'capture']]);
+    expect(rulesMatching(rules, deployStarted, 'default')).toEqual([]);
+    // "Stop and wait" leaves the approval answerable: the pipeline's own STOPPED event reaches nobody.
+    expect(rulesMatching(rules, sample('codepipeline/pipeline-execution-stopped.json'), 'default')).toEqual([]);
   });
 
   it('ignores workflows that have not ended and events no rule asks for', () => {

@@ -400,6 +400,16 @@ describe('EventBridge rules', () => {
       target: fnArn('capture'),
     },
     {
+      name: 'greenlight-dev-codepipeline-approval-started',
+      bus: undefined,
+      pattern: {
+        source: ['aws.codepipeline'],
+        'detail-type': ['CodePipeline Action Execution State Change'],
+        detail: { state: ['STARTED'], type: { category: ['Approval'], provider: ['Manual'] } },
+      },
+      target: fnArn('capture'),
+    },
+    {
       name: 'greenlight-dev-approval-decision',
       bus: DECISION_BUS,
       pattern: { 'detail-type': ['Approval Decision'] },
@@ -471,6 +481,19 @@ describe('EventBridge rules', () => {
       },
       target: fnArn('lifecycle'),
     },
+    {
+      name: 'greenlight-dev-codepipeline-approval-ended',
+      bus: undefined,
+      pattern: {
+        source: ['aws.codepipeline'],
+        'detail-type': ['CodePipeline Action Execution State Change'],
+        detail: {
+          state: ['SUCCEEDED', 'FAILED', 'ABANDONED', 'CANCELED'],
+          type: { category: ['Approval'], provider: ['Manual'] },
+        },
+      },
+      target: fnArn('lifecycle'),
+    },
   ];
   /** The one schedule rule: no pattern, default bus (schedules run only there). */
   const expectedSchedules = [
@@ -499,7 +522,7 @@ describe('EventBridge rules', () => {
     expect(ofType('AWS::Events::EventBus').map(([id]) => id)).toEqual(['ApprovalEventBus', 'DecisionEventBus']);
   });
 
-  it('are exactly the three capture rules, the decision rule, the notify rule, the four lifecycle rules and the lifecycle schedule, each on its bus with its exact pattern or schedule', () => {
+  it('are exactly the capture rules, the decision rule, the notify rule, the lifecycle rules and the lifecycle schedule, each on its bus with its exact pattern or schedule', () => {
     const actual = rules().map((r) => ({
       name: r.Name,
       bus: r.EventBusName === undefined ? undefined : cfnString(r.EventBusName),
@@ -509,7 +532,7 @@ describe('EventBridge rules', () => {
       target: r.Targets.length === 1 ? cfnString(r.Targets[0].Arn) : r.Targets,
     }));
     expect(actual.sort(byName)).toEqual([...expected, ...expectedSchedules].sort(byName));
-    expect(rules()).toHaveLength(10);
+    expect(rules()).toHaveLength(expected.length + expectedSchedules.length);
     for (const rule of rules()) {
       expect(rule.State, rule.Name).toBe('ENABLED');
       expect(Object.keys(rule.Targets[0]).sort(), rule.Name).toEqual(['Arn', 'Id']); // the event is delivered unchanged
@@ -727,6 +750,9 @@ describe('IAM: one role per function, each allowed only the calls that function 
   const AUTOMATIONS = arnOf('ssm', 'automation-execution/*');
   // Every function's durable executions (custom.durableFunctionNames defaults to `*`).
   const DURABLE_EXECUTIONS = arnOf('lambda', 'function:*:*/durable-execution/*/*');
+  /** CodePipeline's `pipeline` and `action` (<pipeline>/<stage>/<action>) resource types, this account and region. */
+  const PIPELINES = arnOf('codepipeline', '*');
+  const APPROVAL_ACTIONS = arnOf('codepipeline', '*/*/*');
   const parameter = (name: string) => arnOf('ssm', `parameter/greenlight/dev/${name}`);
   /** The answers of the decide use case (approve or reject, on every source). */
   const RESUME = {
@@ -736,6 +762,7 @@ describe('IAM: one role per function, each allowed only the calls that function 
     'ssm:SendAutomationSignal': [AUTOMATIONS],
     'lambda:SendDurableExecutionCallbackSuccess': [DURABLE_EXECUTIONS],
     'lambda:SendDurableExecutionCallbackFailure': [DURABLE_EXECUTIONS],
+    'codepipeline:PutApprovalResult': [APPROVAL_ACTIONS],
   };
   const RESUME_ACTIONS = Object.keys(RESUME);
   const DECIDE_TABLE = { 'dynamodb:GetItem': [TABLE], 'dynamodb:PutItem': [TABLE] };
@@ -747,12 +774,16 @@ describe('IAM: one role per function, each allowed only the calls that function 
       ...logs('capture'),
       ...DECIDE_TABLE,
       'ssm:GetAutomationExecution': [AUTOMATIONS],
+      'codepipeline:GetPipeline': [PIPELINES],
+      'codepipeline:GetPipelineState': [PIPELINES],
+      'codepipeline:ListActionExecutions': [PIPELINES],
       ...PUBLISH,
       // Refusals only: a failure, a STOP, a Reject.
       'states:SendTaskFailure': [STATE_MACHINES],
       'imagebuilder:SendWorkflowStepAction': [IMAGES, STEP_EXECUTIONS],
       'ssm:SendAutomationSignal': [AUTOMATIONS],
       'lambda:SendDurableExecutionCallbackFailure': [DURABLE_EXECUTIONS],
+      'codepipeline:PutApprovalResult': [APPROVAL_ACTIONS],
       ...deadLetters('capture'),
     },
     restApi: {
@@ -822,6 +853,8 @@ describe('IAM: one role per function, each allowed only the calls that function 
       'ssm:GetAutomationExecution': [AUTOMATIONS],
       'lambda:SendDurableExecutionCallbackHeartbeat': [DURABLE_EXECUTIONS],
       'lambda:GetDurableExecution': [DURABLE_EXECUTIONS],
+      'codepipeline:GetPipelineState': [PIPELINES],
+      'codepipeline:ListActionExecutions': [PIPELINES],
       ...deadLetters('lifecycle'),
     },
   };
@@ -905,8 +938,8 @@ describe('IAM: one role per function, each allowed only the calls that function 
         actions.filter((action) => action.startsWith('ses:')),
         key,
       ).toEqual([]);
-      // Calls on the waiting sources: the four answers, nothing else (no probes, no GetAutomationExecution).
-      const sourceCalls = actions.filter((action) => /^(states|imagebuilder|ssm|lambda):/.test(action));
+      // Calls on the waiting sources: the answers, nothing else (no probes, no GetAutomationExecution).
+      const sourceCalls = actions.filter((action) => /^(states|imagebuilder|ssm|lambda|codepipeline):/.test(action));
       expect(sorted(sourceCalls.filter((action) => action !== 'ssm:GetParameter')), key).toEqual(
         sorted(RESUME_ACTIONS),
       );
@@ -939,6 +972,27 @@ describe('IAM: one role per function, each allowed only the calls that function 
     }
     const probing = allStatements().filter((s) => asList(s.Action).includes('imagebuilder:GetWorkflowStepExecution'));
     expect(probing.map((s) => asList(s.Resource).map(cfnString))).toEqual([[STEP_EXECUTIONS]]);
+  });
+
+  it('grants codepipeline:PutApprovalResult on the action resource type only, and the reads on the pipeline type', () => {
+    // Service Authorization Reference: PutApprovalResult needs `action` (<pipeline>/<stage>/<action>); GetPipeline,
+    // GetPipelineState and ListActionExecutions need `pipeline`.
+    const statementsWith = (action: string) => allStatements().filter((s) => asList(s.Action).includes(action));
+    const answering = statementsWith('codepipeline:PutApprovalResult');
+    expect(answering.length).toBeGreaterThan(0);
+    for (const statement of answering) {
+      expect(asList(statement.Action)).toEqual(['codepipeline:PutApprovalResult']);
+      expect(asList(statement.Resource).map(cfnString)).toEqual([APPROVAL_ACTIONS]);
+    }
+    for (const read of [
+      'codepipeline:GetPipeline',
+      'codepipeline:GetPipelineState',
+      'codepipeline:ListActionExecutions',
+    ]) {
+      const reading = statementsWith(read);
+      expect(reading.length, read).toBeGreaterThan(0);
+      for (const statement of reading) expect(asList(statement.Resource).map(cfnString), read).toEqual([PIPELINES]);
+    }
   });
 
   it("lets each role write logs to its own function's log group only", () => {

@@ -1,4 +1,4 @@
-export type ServiceName = 'sfn' | 'ssm' | 'imagebuilder' | 'eventbridge' | 'sesv2' | 'lambda';
+export type ServiceName = 'sfn' | 'ssm' | 'imagebuilder' | 'eventbridge' | 'sesv2' | 'lambda' | 'codepipeline';
 
 /** One request that reached the stand-ins over HTTP, as the SDK sent it and as it was answered. */
 export interface RecordedCall {

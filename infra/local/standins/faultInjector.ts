@@ -50,6 +50,8 @@ const DEFAULT_ERROR_NAMES: Record<ServiceName, Record<number, string>> = {
   imagebuilder: { 429: 'CallRateLimitExceededException', 500: 'ServiceException', 503: 'ServiceUnavailableException' },
   sesv2: { 429: 'TooManyRequestsException', 500: 'InternalFailure', 503: 'ServiceUnavailable' },
   lambda: { 429: 'TooManyRequestsException', 500: 'ServiceException', 503: 'ServiceException' },
+  // CodePipeline models none of its own: the common errors (APIReference/CommonErrors.html).
+  codepipeline: { 429: 'ThrottlingException', 500: 'InternalFailure', 503: 'ServiceUnavailable' },
 };
 
 /** The error name a real service would most likely use for an injected status. */

@@ -1,11 +1,13 @@
 /**
  * Local, wire-level stand-ins for the AWS APIs Greenlight calls (Step Functions, Image Builder, SSM,
- * EventBridge, SES v2, Lambda durable executions). Real AWS SDK v3 clients work against them unchanged: point
- * `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL_IMAGEBUILDER`, `AWS_ENDPOINT_URL_SSM`, `AWS_ENDPOINT_URL_EVENTBRIDGE`,
- * `AWS_ENDPOINT_URL_SESV2`, `AWS_ENDPOINT_URL_LAMBDA` (or a client's `endpoint`) at `url`. Each stand-in's header names the AWS documentation its behaviour follows.
+ * EventBridge, SES v2, Lambda durable executions, CodePipeline). Real AWS SDK v3 clients work against them unchanged:
+ * point `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL_IMAGEBUILDER`, `AWS_ENDPOINT_URL_SSM`, `AWS_ENDPOINT_URL_EVENTBRIDGE`,
+ * `AWS_ENDPOINT_URL_SESV2`, `AWS_ENDPOINT_URL_LAMBDA`, `AWS_ENDPOINT_URL_CODEPIPELINE` (or a client's `endpoint`) at
+ * `url`. Each stand-in's header names the AWS documentation its behaviour follows.
  */
 import type { AddressInfo } from 'node:net';
 import { CallLog, type RecordedCall, type ServiceName } from './callLog';
+import { CodePipelineStandin, emptyCodePipelineState } from './codepipeline/codePipelineStandin';
 import { EventBridgeStandin, type PutEventsListener } from './eventbridge/eventBridgeStandin';
 import { type Fault, FaultInjector } from './faultInjector';
 import { emptyImageBuilderState, ImageBuilderStandin } from './imagebuilder/imageBuilderStandin';
@@ -18,6 +20,7 @@ import { loadStateFile, saveStateFile } from './stateFile';
 import { emptyStepFunctionsState, StepFunctionsStandin } from './stepfunctions/stepFunctionsStandin';
 
 export type { RecordedCall, ServiceName } from './callLog';
+export type { PipelineRecord, WaitingApproval } from './codepipeline/codePipelineStandin';
 export type { DeliveredEntry, PutEventsListener } from './eventbridge/eventBridgeStandin';
 export type { Fault } from './faultInjector';
 export type { WaitingStep, WorkflowStepRecord } from './imagebuilder/imageBuilderStandin';
@@ -42,6 +45,7 @@ export interface AwsStandins {
   imageBuilder: Pick<ImageBuilderStandin, 'addWaitingStep' | 'get'>;
   ssm: Pick<SsmStandin, 'startWaitingAutomation' | 'get' | 'putParameter' | 'parameterValue'>;
   lambda: Pick<LambdaStandin, 'startWaitingExecution' | 'describe' | 'endExecution'>;
+  codePipeline: Pick<CodePipelineStandin, 'startWaitingApproval' | 'get'>;
   /** SES v2: every message SendEmail accepted, oldest first. */
   ses: { sentEmails(): SentEmail[] };
   /** Every wire call in arrival order (not persisted). */
@@ -78,6 +82,7 @@ export async function startAwsStandins(options: AwsStandinsOptions = {}): Promis
   const ssm = new SsmStandin(initial('ssm', emptySsmState), now, save);
   const ses = new SesStandin(initial('sesv2', emptySesState), now, save);
   const lambda = new LambdaStandin(initial('lambda', emptyLambdaState), now, save);
+  const codePipeline = new CodePipelineStandin(initial('codepipeline', emptyCodePipelineState), now, save);
   const eventBridge = new EventBridgeStandin();
   const services = {
     sfn: stepFunctions,
@@ -86,6 +91,7 @@ export async function startAwsStandins(options: AwsStandinsOptions = {}): Promis
     eventbridge: eventBridge,
     sesv2: ses,
     lambda,
+    codepipeline: codePipeline,
   };
   const stateful: [ServiceName, StatefulStandin<unknown>, () => unknown][] = [
     ['sfn', stepFunctions, emptyStepFunctionsState],
@@ -93,6 +99,7 @@ export async function startAwsStandins(options: AwsStandinsOptions = {}): Promis
     ['ssm', ssm, emptySsmState],
     ['sesv2', ses, emptySesState],
     ['lambda', lambda, emptyLambdaState],
+    ['codepipeline', codePipeline, emptyCodePipelineState],
   ];
   const snapshot = (): PersistedState =>
     Object.fromEntries(stateful.map(([service, standin]) => [service, standin.snapshot]));
@@ -118,6 +125,7 @@ export async function startAwsStandins(options: AwsStandinsOptions = {}): Promis
     imageBuilder,
     ssm,
     lambda,
+    codePipeline,
     ses: { sentEmails: () => ses.sentEmails() },
     calls: callLog.calls,
     callsTo: (service, operation) => callLog.callsTo(service, operation),
