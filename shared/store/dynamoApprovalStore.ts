@@ -5,6 +5,8 @@
  * Both indexes project keys only (never the source reference): a query on them yields keys, and the approvals are
  * then read whole from the table (BatchGetItem, strongly consistent), so callers that write them back keep every
  * attribute.
+ * The vote that completes a tally is one UpdateItem whose condition is the policy's judgement of it, made on the
+ * item's ballot (castDecidingVote): no read before the write.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -13,9 +15,11 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type Approval, isOpen, type OpenStatus, type SourceKind } from '../domain/approval';
-import type { ApprovalStore, CreateResult, OpenApprovalsPage } from './approvalStore';
+import type { ApprovalStore, CreateResult, DecidingVote, DecidingVoteResult, OpenApprovalsPage } from './approvalStore';
 import { ApprovalVersionConflictError, InvalidCursorError, UnprocessedReadError } from './errors';
 
 export const OPEN_BY_CREATED_AT_INDEX = 'OpenByCreatedAt';
@@ -133,6 +137,95 @@ export class DynamoApprovalStore implements ApprovalStore {
         throw new ApprovalVersionConflictError(approval.id, expectedVersion, { cause: error });
       }
       throw error;
+    }
+  }
+
+  async castDecidingVote(write: DecidingVote): Promise<DecidingVoteResult> {
+    const toGo = write.decision === 'approve' ? 'approvalsToGo' : 'rejectionsToGo';
+    // The terms of admitsDecidingVote (domain/ballot.ts), plus pending and the deadline, as one condition.
+    const condition = [
+      '#status = :pending',
+      '#expiresAt > :now',
+      '#ballot.#directory = :directory',
+      'contains(#ballot.#eligible, :person)',
+      'NOT contains(#ballot.#voted, :person)',
+      '#ballot.#toGo = :one',
+      ...(write.decision === 'approve'
+        ? ['(attribute_not_exists(#ballot.#requester) OR #ballot.#requester <> :person)']
+        : []),
+      ...(write.idempotencyKey === undefined ? [] : ['NOT contains(#ballot.#keys, :key)']),
+    ];
+    const updates = [
+      '#status = :resuming',
+      // Keeps the OpenByCreatedAt index in step, as toItem does for an open status.
+      '#openStatus = :resuming',
+      '#outcome = :outcome',
+      '#resumeAttempts = :one',
+      '#resumeLeaseUntil = :lease',
+      '#votes = list_append(#votes, :vote)',
+      '#history = list_append(#history, :history)',
+      '#ballot.#voted = list_append(#ballot.#voted, :people)',
+      '#ballot.#toGo = :zero',
+      '#version = #version + :one',
+      '#updatedAt = :now',
+      ...(write.idempotencyKey === undefined ? [] : ['#ballot.#keys = list_append(#ballot.#keys, :keys)']),
+    ];
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(write.approvalId),
+          UpdateExpression: `SET ${updates.join(', ')}`,
+          ConditionExpression: condition.join(' AND '),
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#openStatus': 'openStatus',
+            '#expiresAt': 'expiresAt',
+            '#ballot': 'ballot',
+            '#directory': 'directory',
+            '#eligible': 'eligible',
+            '#voted': 'voted',
+            '#toGo': toGo,
+            ...(write.decision === 'approve' ? { '#requester': 'requester' } : {}),
+            ...(write.idempotencyKey === undefined ? {} : { '#keys': 'keys' }),
+            '#outcome': 'outcome',
+            '#resumeAttempts': 'resumeAttempts',
+            '#resumeLeaseUntil': 'resumeLeaseUntil',
+            '#votes': 'votes',
+            '#history': 'history',
+            '#version': 'version',
+            '#updatedAt': 'updatedAt',
+          },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':resuming': 'resuming',
+            ':now': write.now,
+            ':directory': write.directory,
+            ':person': write.person,
+            ':people': [write.person],
+            ':one': 1,
+            ':zero': 0,
+            ':outcome': write.outcome,
+            ':lease': write.resumeLeaseUntil,
+            ':vote': [write.vote],
+            ':history': [write.history],
+            ...(write.idempotencyKey === undefined
+              ? {}
+              : { ':key': write.idempotencyKey, ':keys': [write.idempotencyKey] }),
+          },
+          ReturnValues: 'ALL_NEW',
+          // Why it failed is in the item as it stood; the caller judges it there without reading it again.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { written: true, approval: fromItem(Attributes ?? {}) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // DynamoDB returns the item in its wire form (the document client does not convert errors); dynalite, the local
+      // DynamoDB, returns none: then the caller reads it.
+      return error.Item === undefined
+        ? { written: false }
+        : { written: false, approval: fromItem(unmarshall(error.Item)) };
     }
   }
 

@@ -216,6 +216,7 @@ export class CrashPoints {
       create: (approval) => this.run('store.create', () => inner.create(approval)),
       get: (id) => this.run('store.get', () => inner.get(id)),
       update: (approval) => this.run(`store.update→${approval.status}`, () => inner.update(approval)),
+      castDecidingVote: (write) => this.run('store.castDecidingVote→resuming', () => inner.castDecidingVote(write)),
       listOpen: (query) => inner.listOpen(query),
       findByWorkflow: (source, workflowRef) => inner.findByWorkflow(source, workflowRef),
     };
