@@ -8,13 +8,13 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { decideApproval } from '../shared/app/decideApproval';
 import { verifyReviewLinkToken } from '../shared/channels/reviewLinks';
 import { consoleLinksFor, renderDecisionResultPage, renderReviewPage } from '../shared/channels/reviewPages';
 import { assertPostedFromReviewPage } from '../shared/channels/reviewPostOrigin';
 import { APPROVAL_ID_PATTERN, toPublicApproval } from '../shared/domain/approval';
 import { ApprovalNotFoundError } from '../shared/domain/errors';
+import * as z from '../shared/domain/zodMini';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { RouteNotFoundError } from '../shared/runtime/errors';
 import { htmlErrorPages } from '../shared/runtime/httpErrorMiddlewares';
@@ -29,16 +29,15 @@ const region = process.env.AWS_REGION ?? 'us-east-1';
 /** Where the review pages are served (the HTTP API's endpoint, as in the links notify sends). */
 const publicBaseUrl = process.env.PUBLIC_BASE_URL || undefined;
 
-const linkQuery = z.object({ t: z.string().min(1).max(2048) });
+const linkToken = z.string().check(z.minLength(1), z.maxLength(2048));
+const linkQuery = z.object({ t: linkToken });
 const decisionForm = z.object({
-  t: z.string().min(1).max(2048),
+  t: linkToken,
   decision: z.enum(['approve', 'reject']),
-  comment: z
-    .string()
-    .trim()
-    .max(1000)
-    .optional()
-    .transform((comment) => comment || undefined),
+  comment: z.pipe(
+    z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+    z.transform((comment: string | undefined) => comment || undefined),
+  ),
 });
 
 /** The approval id from the path and the identity the link in hand was issued for it. */

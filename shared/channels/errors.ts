@@ -118,3 +118,29 @@ export class InvalidSlackSignatureError extends Error {
     super(SLACK_SIGNATURE_MESSAGES[reason], options);
   }
 }
+
+/** Slack answered `{ ok: false, error }`: the Web API's own error code (`channel_not_found`, `ratelimited`, …). */
+export class SlackPlatformError extends Error {
+  override readonly name = 'SlackPlatformError';
+  constructor(
+    readonly method: string,
+    readonly error: string,
+  ) {
+    super(`Slack ${method} failed: ${error}`);
+  }
+}
+
+/**
+ * Slack could not be reached, or kept answering 429 / 5xx, or did not answer in time, after the client's retries.
+ * `reason` is `timeout`, `network`, `ratelimited` or `http_<status>`.
+ */
+export class SlackUnavailableError extends Error {
+  override readonly name = 'SlackUnavailableError';
+  constructor(
+    readonly method: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Slack ${method} unavailable: ${reason}`, options);
+  }
+}

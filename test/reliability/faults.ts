@@ -207,7 +207,7 @@ export function faultScenarios(context: ReliabilityContext): void {
   });
 
   describe('3c. Slack faults never lose, block or repeat a decision', () => {
-    // @slack/web-api logs every retried call (console.warn / console.info); the assertions read the recorded state instead.
+    // The assertions read the recorded state, not the functions' logs.
     const quiet: Array<{ mockRestore(): void }> = [];
     beforeAll(() => {
       quiet.push(vi.spyOn(console, 'warn').mockImplementation(() => undefined));
