@@ -192,7 +192,7 @@ export async function decideApproval(deps: DecideDependencies, received: Decisio
       directory,
     );
     try {
-      await deps.store.update(next);
+      await deps.store.update(next, current);
     } catch (error) {
       if (error instanceof ApprovalVersionConflictError) continue;
       throw error;
@@ -304,7 +304,7 @@ async function resumeWorkflow(deps: DecideDependencies, approval: Approval): Pro
     closed = { ...transition(approval, 'failed', { at: now, reason: result.reason }), closedReason: result.reason };
   }
   const { resumeLeaseUntil: _lease, ...withoutLease } = closed;
-  const write = await writeOrLatest(deps.store, withoutLease, closed);
+  const write = await writeOrLatest(deps.store, withoutLease, approval);
   if (!write.written) return write.approval;
   deps.log.info('approval closed', { approvalId: approval.id, status: withoutLease.status });
   const decided = withoutLease.status === 'approved' || withoutLease.status === 'rejected';

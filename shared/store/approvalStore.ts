@@ -32,8 +32,12 @@ export interface ApprovalStore {
   /** Stores a new approval unless one with the same id exists (duplicate delivery): never overwrites. */
   create(approval: Approval): Promise<CreateResult>;
   get(id: string): Promise<Approval | undefined>;
-  /** Replaces the approval if it is still at `approval.version - 1`; otherwise throws ApprovalVersionConflictError. */
-  update(approval: Approval): Promise<void>;
+  /**
+   * Replaces the approval if it is still at `approval.version - 1`; otherwise throws ApprovalVersionConflictError.
+   * `previous`, when the caller holds the approval exactly as stored at that version, lets the store send only what
+   * changed.
+   */
+  update(approval: Approval, previous?: Approval): Promise<void>;
   /**
    * One conditional write, no read before it: records the vote and moves the approval to `resuming` if it is pending,
    * not past its deadline, and its ballot admits the vote as the one completing the tally (admitsDecidingVote).

@@ -67,6 +67,36 @@ function fromItem(item: Record<string, unknown>): Approval {
   return approval as unknown as Approval;
 }
 
+/** An UpdateExpression that turns `before` into `after` (keys aside): SET what changed or appeared, REMOVE what went. */
+function changedAttributes(before: ApprovalItem, after: ApprovalItem) {
+  const set: string[] = [];
+  const remove: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const was = before as unknown as Record<string, unknown>;
+  const now = after as unknown as Record<string, unknown>;
+  for (const [index, attribute] of [...new Set([...Object.keys(was), ...Object.keys(now)])].entries()) {
+    if (attribute === 'pk' || attribute === 'sk') continue;
+    const value = now[attribute];
+    if (value === undefined) {
+      if (was[attribute] === undefined) continue;
+      names[`#a${index}`] = attribute;
+      remove.push(`#a${index}`);
+    } else if (JSON.stringify(value) !== JSON.stringify(was[attribute])) {
+      names[`#a${index}`] = attribute;
+      values[`:a${index}`] = value;
+      set.push(`#a${index} = :a${index}`);
+    }
+  }
+  const updates = [
+    set.length > 0 ? `SET ${set.join(', ')}` : '',
+    remove.length > 0 ? `REMOVE ${remove.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return { updates, names, values };
+}
+
 function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
@@ -120,18 +150,31 @@ export class DynamoApprovalStore implements ApprovalStore {
     return Item ? fromItem(Item) : undefined;
   }
 
-  async update(approval: Approval): Promise<void> {
+  async update(approval: Approval, previous?: Approval): Promise<void> {
     const expectedVersion = approval.version - 1;
+    const condition = {
+      ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+    };
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(approval),
-          ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        }),
-      );
+      if (previous?.version === expectedVersion) {
+        // Only the attributes that changed: the whole item (history, votes, context) is most of a write's bytes, and
+        // marshalling it most of the client's work. The version condition makes the result the same as a PutItem.
+        const { updates, names, values } = changedAttributes(toItem(previous), toItem(approval));
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keyOf(approval.id),
+            UpdateExpression: updates,
+            ConditionExpression: condition.ConditionExpression,
+            ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, ...names },
+            ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ...values },
+          }),
+        );
+      } else {
+        await this.client.send(new PutCommand({ TableName: this.tableName, Item: toItem(approval), ...condition }));
+      }
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new ApprovalVersionConflictError(approval.id, expectedVersion, { cause: error });

@@ -180,7 +180,7 @@ describe('a decision through the use case', () => {
     return {
       create: (approval) => noted('create', () => inner.create(approval)),
       get: (id) => noted('get', () => inner.get(id)),
-      update: (approval) => noted(`update→${approval.status}`, () => inner.update(approval)),
+      update: (approval, previous) => noted(`update→${approval.status}`, () => inner.update(approval, previous)),
       castDecidingVote: (write) => noted('castDecidingVote', () => inner.castDecidingVote(write)),
       listOpen: (query) => inner.listOpen(query),
       findByWorkflow: (source, ref) => inner.findByWorkflow(source, ref),

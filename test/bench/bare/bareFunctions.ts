@@ -9,9 +9,11 @@
  * - bare exactly-once decision (three calls), the floor of a decision that survives a crash anywhere: one
  *   conditional UpdateItem that records the vote and moves pending → resuming (the claim: only its winner answers;
  *   ALL_NEW hands back the task token), the SendTaskSuccess, and one conditional UpdateItem resuming → approved
- *   (out of the open index). Still no signature check, no policy, no outbound event.
+ *   (out of the open index). Still no signature check, no policy, no outbound event — or, as a third baseline, the
+ *   same and then one PutEvents (an outbound event on the request path, as Greenlight still sends it).
  * - bare list: one Query on OpenByCreatedAt with the same Limit, items returned as stored.
  */
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -74,10 +76,14 @@ export function createBareDecisionHandler(): BareHandler {
   };
 }
 
-/** The floor of an exactly-once decision: claim (vote + pending → resuming), answer, record the outcome. */
-export function createBareExactlyOnceDecisionHandler(): BareHandler {
+/**
+ * The floor of an exactly-once decision: claim (vote + pending → resuming), answer, record the outcome. With
+ * `announce`, then one PutEvents of the outcome as well (what an outbound event on the request path costs).
+ */
+export function createBareExactlyOnceDecisionHandler(options: { announce?: boolean } = {}): BareHandler {
   const documentClient = createDocumentClient();
   const sfn = new SFNClient({});
+  const eventBridge = new EventBridgeClient({});
   const tableName = process.env.APPROVALS_TABLE_NAME;
   return async (event: APIGatewayProxyEventV2) => {
     const id = event.pathParameters?.id ?? '';
@@ -134,6 +140,20 @@ export function createBareExactlyOnceDecisionHandler(): BareHandler {
         ExpressionAttributeValues: { ':approved': 'approved', ':one': 1, ':claimed': Attributes?.version },
       }),
     );
+    if (options.announce) {
+      await eventBridge.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: process.env.EVENT_BUS_NAME,
+              Source: 'greenlight.bench',
+              DetailType: 'Approval Decided',
+              Detail: JSON.stringify({ approvalId: id }),
+            },
+          ],
+        }),
+      );
+    }
     return json(200, { id, status: 'approved' });
   };
 }

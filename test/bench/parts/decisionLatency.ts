@@ -3,7 +3,8 @@
  * Functions approvals, over HTTP through the local API Gateway adapter to the real restApi function, against two bare
  * functions behind the same adapter (test/bench/bare/bareFunctions.ts): the floor of an exactly-once decision
  * (conditional UpdateItem to `resuming`, SendTaskSuccess, final UpdateItem: three calls), which the goal is about, and
- * the earlier two-call baseline (one conditional UpdateItem + SendTaskSuccess, not crash-safe), shown for comparison.
+ * the same floor followed by one PutEvents (what an outbound event on the request path costs), and the earlier two-call
+ * baseline (one conditional UpdateItem + SendTaskSuccess, not crash-safe), shown for comparison.
  * All get fresh approvals captured the same way, the same client and the same concurrency, in interleaved rounds.
  *
  * GREENLIGHT_BENCH_SAMPLES (default 300) sets the samples per path and concurrency, for a shorter run.
@@ -67,19 +68,21 @@ async function decide(
   statuses[response.status] = (statuses[response.status] ?? 0) + 1;
 }
 
-type Path = 'full' | 'floor' | 'bare';
-const PATHS: readonly Path[] = ['full', 'floor', 'bare'];
+type Path = 'full' | 'floor' | 'announced' | 'bare';
+const PATHS: readonly Path[] = ['full', 'floor', 'announced', 'bare'];
 
 class Comparison {
   readonly full = emptyStats();
   /** The three-call exactly-once floor. */
   readonly floor = emptyStats();
+  /** The floor, then one PutEvents. */
+  readonly announced = emptyStats();
   /** The two-call baseline. */
   readonly bare = emptyStats();
 
   constructor(
     private readonly bench: BenchStack,
-    private readonly urls: { floor: string; bare: string },
+    private readonly urls: { floor: string; announced: string; bare: string },
     private readonly concurrency: number,
   ) {}
 
@@ -136,8 +139,11 @@ export async function decisionLatency(): Promise<PartResult> {
   const bench = await startBenchStack({ notify: 'drop' });
   const route = { method: 'POST', path: '/v1/approvals/{id}/decision' };
   const floorApi = await startBareApi([{ ...route, handler: createBareExactlyOnceDecisionHandler() }]);
+  const announcedApi = await startBareApi([
+    { ...route, handler: createBareExactlyOnceDecisionHandler({ announce: true }) },
+  ]);
   const bareApi = await startBareApi([{ ...route, handler: createBareDecisionHandler() }]);
-  const urls = { floor: floorApi.url, bare: bareApi.url };
+  const urls = { floor: floorApi.url, announced: announcedApi.url, bare: bareApi.url };
   const single = new Comparison(bench, urls, 1);
   const loaded = new Comparison(bench, urls, THROUGHPUT_CONCURRENCY);
   const inline = new Comparison(bench, urls, 1);
@@ -146,7 +152,12 @@ export async function decisionLatency(): Promise<PartResult> {
     progress(`decisions: capturing ${total} waiting approvals`);
     const ids = await openApprovals(bench, total);
     const take = (count: number) => ids.splice(0, count);
-    const takeEach = () => ({ full: take(SAMPLES), floor: take(SAMPLES), bare: take(SAMPLES) });
+    const takeEach = () => ({
+      full: take(SAMPLES),
+      floor: take(SAMPLES),
+      announced: take(SAMPLES),
+      bare: take(SAMPLES),
+    });
 
     progress('decisions: warm-up');
     for (const path of PATHS) await single.run(path, take(WARMUP), false);
@@ -167,6 +178,7 @@ export async function decisionLatency(): Promise<PartResult> {
         is: 'bare fn, exactly-once floor: cond. UpdateItem → resuming + SendTaskSuccess + UpdateItem',
         goal: MAX_RATIO,
       },
+      { of: 'announced', is: 'bare fn, exactly-once floor + 1 PutEvents', goal: null },
       { of: 'bare', is: 'bare fn: 1 cond. UpdateItem + SendTaskSuccess', goal: null },
     ] as const;
     const rows = baselines.flatMap(({ of, is, goal }) => [
@@ -208,13 +220,20 @@ export async function decisionLatency(): Promise<PartResult> {
         `Decisions: ${SAMPLES} samples per path and concurrency after ${WARMUP} warm-up, ${ROUNDS} interleaved rounds; ` +
           `notify's events dropped (on AWS, PutEvents returns before delivery); ${answered}/${expected} SendTaskSuccess answered; ` +
           `stand-in calls per decision: restApi ${JSON.stringify(perDecision(single.full))}, ` +
-          `floor ${JSON.stringify(perDecision(single.floor))}, bare ${JSON.stringify(perDecision(single.bare))}.`,
+          `floor ${JSON.stringify(perDecision(single.floor))}, floor + PutEvents ${JSON.stringify(perDecision(single.announced))}, ` +
+          `bare ${JSON.stringify(perDecision(single.bare))}.`,
       ],
       details: {
-        oneInFlight: { full: summary(single.full), floor: summary(single.floor), bare: summary(single.bare) },
+        oneInFlight: {
+          full: summary(single.full),
+          floor: summary(single.floor),
+          announced: summary(single.announced),
+          bare: summary(single.bare),
+        },
         [`${THROUGHPUT_CONCURRENCY}InFlight`]: {
           full: summary(loaded.full),
           floor: summary(loaded.floor),
+          announced: summary(loaded.announced),
           bare: summary(loaded.bare),
         },
         inlineNotifyOneInFlight: summary(inline.full),
@@ -224,6 +243,7 @@ export async function decisionLatency(): Promise<PartResult> {
     };
   } finally {
     await floorApi.close();
+    await announcedApi.close();
     await bareApi.close();
     await bench.close();
   }
