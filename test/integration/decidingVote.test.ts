@@ -55,7 +55,11 @@ describe('castDecidingVote against dynalite', () => {
       fc.asyncProperty(
         pendingApproval,
         vote,
-        fc.constantFrom('pending', 'resuming', 'past deadline', 'stale ballot', 'no ballot'),
+        // Mostly pending: the condition's other terms are what the random approvals and votes vary.
+        fc.oneof(
+          { arbitrary: fc.constant('pending' as const), weight: 6 },
+          fc.constantFrom('resuming' as const, 'past deadline' as const, 'stale ballot' as const, 'no ballot' as const),
+        ),
         async (base, next, state) => {
           runs += 1;
           let approval = withBallot({ ...base, id: `apr_${runs.toString(16).padStart(32, '0')}` }, directory);
@@ -98,11 +102,13 @@ describe('castDecidingVote against dynalite', () => {
           }
         },
       ),
-      { numRuns: 150 },
+      // A fixed seed: the same cases every run, so the coverage check below cannot flake (the unit property test
+      // explores freely; this one compares DynamoDB's condition with it).
+      { numRuns: 200, seed: 20261129 },
     );
     // Both sides of the condition were exercised.
-    expect(seen.written).toBeGreaterThan(5);
-    expect(seen.refused).toBeGreaterThan(5);
+    expect(seen.written).toBeGreaterThan(10);
+    expect(seen.refused).toBeGreaterThan(20);
   });
 
   it('moves the approval from the pending to the resuming listing (the open index follows)', async () => {
