@@ -3,38 +3,36 @@
  * Only the senders the bus policy names can put them; the vote records the event's `source` as who acted.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import middy from '@middy/core';
-import { z } from 'zod';
 import { applyDecisionEvent } from '../shared/app/applyDecisionEvent';
 import { APPROVAL_ID_PATTERN } from '../shared/domain/approval';
-import { identitySchema } from '../shared/domain/identitySchema';
+import { identityField } from '../shared/domain/identityField';
+import * as z from '../shared/domain/zodMini';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
+import { eventBridgeEnvelope, parseEnvelope } from '../shared/runtime/eventEnvelope';
 import { logger } from '../shared/runtime/logger';
 import { logRejectedEvents } from '../shared/runtime/logRejectedEvents';
-import { parseEvent } from '../shared/sources/parseEvent';
 
 const dependencies = createDecisionDependencies();
 
 export const APPROVAL_DECISION_DETAIL_TYPE = 'Approval Decision';
 
-const decisionEventSchema = EventBridgeSchema.extend({
+const decisionEventSchema = z.object({
+  ...eventBridgeEnvelope,
   'detail-type': z.literal(APPROVAL_DECISION_DETAIL_TYPE),
-  detail: z
-    .object({
-      approvalId: z.string().regex(APPROVAL_ID_PATTERN, 'must be an approval id (apr_…)'),
-      decision: z.enum(['approve', 'reject']),
-      approver: identitySchema,
-      comment: z.string().trim().max(1000).optional(),
-    })
-    .strict(),
+  detail: z.strictObject({
+    approvalId: z.string().check(z.regex(APPROVAL_ID_PATTERN, 'must be an approval id (apr_…)')),
+    decision: z.enum(['approve', 'reject']),
+    approver: identityField,
+    comment: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+  }),
 });
 
 export const handler = middy()
   .use(injectLambdaContext(logger))
   .use(logRejectedEvents(logger))
   .handler(async (event: unknown) => {
-    const { detail, source } = parseEvent(decisionEventSchema, event, undefined, 'Approval Decision event');
+    const { detail, source } = parseEnvelope(decisionEventSchema, event, undefined, 'Approval Decision event');
     return applyDecisionEvent(dependencies, {
       approvalId: detail.approvalId,
       decision: detail.decision,

@@ -9,8 +9,8 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { decideApproval } from '../shared/app/decideApproval';
+import * as z from '../shared/domain/zodMini';
 import { approvalIdOf, approvalReadRoutes, idempotencyKeyOf } from '../shared/runtime/approvalReads';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { RouteNotFoundError } from '../shared/runtime/errors';
@@ -23,15 +23,13 @@ import { iamCallerOf, requireIamCaller } from '../shared/runtime/requireIamCalle
 const dependencies = createDecisionDependencies();
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const decisionBody = z
-  .object({
-    decision: z.enum(['approve', 'reject']),
-    comment: z.string().trim().max(1000).optional(),
-    approver: z
-      .never({ error: 'the approver is the IAM caller who signed the request; leave it out of the body' })
-      .optional(),
-  })
-  .strict();
+const decisionBody = z.strictObject({
+  decision: z.enum(['approve', 'reject']),
+  comment: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+  approver: z.optional(
+    z.never({ error: 'the approver is the IAM caller who signed the request; leave it out of the body' }),
+  ),
+});
 
 const routes = [
   ...approvalReadRoutes(dependencies.store, '/v1/iam'),

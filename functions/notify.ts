@@ -3,28 +3,28 @@
  * with its current state. Failures to deliver are recorded and make the invocation fail, so Lambda retries it.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import middy from '@middy/core';
-import { z } from 'zod';
 import { followUpApprovers, notifyApprovers } from '../shared/app/notifyApprovers';
 import { APPROVAL_ID_PATTERN } from '../shared/domain/approval';
+import * as z from '../shared/domain/zodMini';
+import { eventBridgeEnvelope, parseEnvelope } from '../shared/runtime/eventEnvelope';
 import { logger } from '../shared/runtime/logger';
 import { logRejectedEvents } from '../shared/runtime/logRejectedEvents';
 import { createNotifyDependencies } from '../shared/runtime/notifyDependencies';
-import { parseEvent } from '../shared/sources/parseEvent';
 
 const dependencies = createNotifyDependencies();
 
-const approvalEventSchema = EventBridgeSchema.extend({
+const approvalEventSchema = z.object({
+  ...eventBridgeEnvelope,
   source: z.literal('greenlight'),
-  detail: z.object({ approvalId: z.string().regex(APPROVAL_ID_PATTERN, 'must be an approval id') }),
+  detail: z.object({ approvalId: z.string().check(z.regex(APPROVAL_ID_PATTERN, 'must be an approval id')) }),
 });
 
 export const handler = middy()
   .use(injectLambdaContext(logger))
   .use(logRejectedEvents(logger))
   .handler(async (event: unknown) => {
-    const envelope = parseEvent(approvalEventSchema, event, undefined, 'Greenlight approval event');
+    const envelope = parseEnvelope(approvalEventSchema, event, undefined, 'Greenlight approval event');
     return envelope['detail-type'] === 'Approval Reminder Due'
       ? followUpApprovers(dependencies, envelope.detail.approvalId)
       : notifyApprovers(dependencies, envelope.detail.approvalId);

@@ -9,10 +9,10 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { decideApproval } from '../shared/app/decideApproval';
-import { identitySchema } from '../shared/domain/identitySchema';
+import { identityField } from '../shared/domain/identityField';
 import { clientDecider, policyClient } from '../shared/domain/restClients';
+import * as z from '../shared/domain/zodMini';
 import { approvalIdOf, approvalReadRoutes, idempotencyKeyOf } from '../shared/runtime/approvalReads';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { RouteNotFoundError } from '../shared/runtime/errors';
@@ -27,14 +27,12 @@ import { restClientSecrets } from '../shared/runtime/secrets';
 const dependencies = createDecisionDependencies();
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const decisionBody = z
-  .object({
-    decision: z.enum(['approve', 'reject']),
-    /** Absent: the client decides as itself (`client:<name>`). */
-    approver: identitySchema.optional(),
-    comment: z.string().trim().max(1000).optional(),
-  })
-  .strict();
+const decisionBody = z.strictObject({
+  decision: z.enum(['approve', 'reject']),
+  /** Absent: the client decides as itself (`client:<name>`). */
+  approver: z.optional(identityField),
+  comment: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+});
 
 /** A client's secrets: only for clients the policy declares (any other keyId is unknown without a look-up). */
 async function clientSecrets(client: string): Promise<readonly string[] | undefined> {

@@ -8,7 +8,6 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { decideApproval } from '../shared/app/decideApproval';
 import { InvalidReviewLinkError } from '../shared/channels/errors';
 import { verifyReviewLinkToken } from '../shared/channels/reviewLinks';
@@ -16,6 +15,7 @@ import { decisionMessage, renderDecisionResultPage, renderReviewPage } from '../
 import { assertPostedFromReviewPage } from '../shared/channels/reviewPostOrigin';
 import { APPROVAL_ID_PATTERN, toPublicApproval } from '../shared/domain/approval';
 import { ApprovalNotFoundError } from '../shared/domain/errors';
+import * as z from '../shared/domain/zodMini';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { RouteNotFoundError } from '../shared/runtime/errors';
 import { htmlErrorPages } from '../shared/runtime/httpErrorMiddlewares';
@@ -32,7 +32,8 @@ const region = process.env.AWS_REGION ?? 'us-east-1';
 /** Where the review pages are served (the HTTP API's endpoint, as in the links notify sends). */
 const publicBaseUrl = process.env.PUBLIC_BASE_URL || undefined;
 
-const linkQuery = z.object({ t: z.string().min(1).max(2048) });
+const linkToken = z.string().check(z.minLength(1), z.maxLength(2048));
+const linkQuery = z.object({ t: linkToken });
 const people = {
   people: policyDocument.people,
   identityCenterAccounts: policyDocument.identities?.identityCenterAccounts ?? [],
@@ -45,14 +46,12 @@ function tokenOf(event: APIGatewayProxyEventV2): string {
   return query.data.t;
 }
 const decisionForm = z.object({
-  t: z.string().min(1).max(2048),
+  t: linkToken,
   decision: z.enum(['approve', 'reject']),
-  comment: z
-    .string()
-    .trim()
-    .max(1000)
-    .optional()
-    .transform((comment) => comment || undefined),
+  comment: z.pipe(
+    z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+    z.transform((comment: string | undefined) => comment || undefined),
+  ),
 });
 
 /** The approval id from the path and the identity the link in hand was issued for it. */

@@ -8,12 +8,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { applySlackInteraction, type SlackInteraction } from '../shared/app/applySlackInteraction';
 import { approvalRendering } from '../shared/channels/approvalRendering';
 import { WebApiSlackNotifier } from '../shared/channels/slackNotifier';
 import { verifySlackOrigin, verifySlackSignature } from '../shared/channels/slackSignature';
 import { APPROVAL_ID_PATTERN } from '../shared/domain/approval';
+import * as z from '../shared/domain/zodMini';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { MalformedJsonError } from '../shared/runtime/errors';
 import { jsonErrorResponses } from '../shared/runtime/httpErrorMiddlewares';
@@ -29,14 +29,15 @@ const dependencies = {
 };
 const MAX_BODY_BYTES = 64 * 1024;
 
-const approvalId = z.string().regex(APPROVAL_ID_PATTERN, 'must be an approval id');
+const approvalId = z.string().check(z.regex(APPROVAL_ID_PATTERN, 'must be an approval id'));
+const slackUser = z.object({ id: z.string().check(z.minLength(1)) });
 const decisions = { 'greenlight.approve': 'approve', 'greenlight.reject': 'reject' } as const;
 
 const blockActions = z.object({
   type: z.literal('block_actions'),
-  user: z.object({ id: z.string().min(1) }),
-  trigger_id: z.string().optional(),
-  channel: z.object({ id: z.string() }).optional(),
+  user: slackUser,
+  trigger_id: z.optional(z.string()),
+  channel: z.optional(z.object({ id: z.string() })),
   actions: z
     .array(
       z.object({
@@ -44,11 +45,11 @@ const blockActions = z.object({
         value: approvalId,
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 const viewSubmission = z.object({
   type: z.literal('view_submission'),
-  user: z.object({ id: z.string().min(1) }),
+  user: slackUser,
   view: z.object({
     callback_id: z.literal('greenlight.comment'),
     private_metadata: approvalId,
@@ -57,7 +58,7 @@ const viewSubmission = z.object({
         decision: z.object({
           decision: z.object({ selected_option: z.object({ value: z.enum(['approve', 'reject']) }) }),
         }),
-        comment: z.object({ comment: z.object({ value: z.string().max(1000).nullish() }) }).optional(),
+        comment: z.optional(z.object({ comment: z.object({ value: z.nullish(z.string().check(z.maxLength(1000))) }) })),
       }),
     }),
   }),
@@ -101,7 +102,7 @@ export const handler = middy<APIGatewayProxyEventV2>()
       rawBody: rawBody(event),
       now: dependencies.clock.now(),
     });
-    const { payload } = parseFormBody(event, z.object({ payload: z.string().min(2) }));
+    const { payload } = parseFormBody(event, z.object({ payload: z.string().check(z.minLength(2)) }));
     let parsed: unknown;
     try {
       parsed = JSON.parse(payload);

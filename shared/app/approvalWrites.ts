@@ -7,16 +7,17 @@ import type { ApprovalEventPublisher, ApprovalEventType, Log } from './ports';
 export type WriteResult = { written: true; approval: Approval } | { written: false; approval: Approval };
 
 /**
- * Writes `next` if nobody changed the approval since it was read; otherwise returns what is stored now (or
- * `fallback` if it vanished): someone else's change won, and the caller acts on that instead.
+ * Writes `next` if nobody changed the approval since `previous` (exactly as read or written, one version before);
+ * otherwise returns what is stored now (or `previous` if it vanished): someone else's change won, and the caller
+ * acts on that instead.
  */
-export async function writeOrLatest(store: ApprovalStore, next: Approval, fallback: Approval): Promise<WriteResult> {
+export async function writeOrLatest(store: ApprovalStore, next: Approval, previous: Approval): Promise<WriteResult> {
   try {
-    await store.update(next);
+    await store.update(next, previous);
     return { written: true, approval: next };
   } catch (error) {
     if (!(error instanceof ApprovalVersionConflictError)) throw error;
-    return { written: false, approval: (await store.get(next.id)) ?? fallback };
+    return { written: false, approval: (await store.get(next.id)) ?? previous };
   }
 }
 

@@ -4,7 +4,8 @@
  * duplicate deliveries and Lambda retries find the item already there.
  */
 import { openApproval, type Refusal, type RefusalError, type SourceKind } from '../domain/approval';
-import { applyPolicy, type PolicyDocument } from '../domain/policy';
+import { withBallot } from '../domain/ballot';
+import { applyPolicy, directoryOf, type PolicyDocument } from '../domain/policy';
 import { refusedApproval } from '../domain/refusedApproval';
 import type { ApprovalStore } from '../store/approvalStore';
 import { publishSafely, writeOrLatest } from './approvalWrites';
@@ -60,7 +61,11 @@ export async function captureWaitingItem(deps: CaptureDependencies, event: unkno
   if (applied.kind === 'refused') {
     return refuse(deps, source, result.item, 'Greenlight.NoEligibleApprovers', applied.reason);
   }
-  const approval = openApproval(applied.item, deps.clock.now(), source.defaultTimeoutSeconds);
+  // With its ballot, so that the vote completing the tally can be judged by its own conditional write.
+  const approval = withBallot(
+    openApproval(applied.item, deps.clock.now(), source.defaultTimeoutSeconds),
+    directoryOf(deps.policy),
+  );
   const created = (await deps.store.create(approval)) === 'created';
   deps.log.info(created ? 'approval captured' : 'approval already captured (duplicate delivery)', {
     approvalId: approval.id,

@@ -2,14 +2,23 @@
  * decide: one person's decision from any channel → a vote under the policy, and once the quorum is reached exactly one
  * answer to the waiting workflow.
  *
- * Exactly once: the vote and the move to `resuming` are single conditional writes (optimistic version), so of any
- * number of concurrent requests only one moves the approval to `resuming`, and only that one calls the source. The
+ * Exactly once: the vote and the move to `resuming` are single conditional writes (on the item's ballot, or on the
+ * version read), so of any number of concurrent requests only one moves the approval to `resuming`, and only that
+ * one calls the source. The
  * `resuming` item carries a lease; when its holder dies before finishing, the next touch after the lease (a request
  * or the schedule) takes it over with another conditional write and finishes it.
  */
 import { createHash } from 'node:crypto';
-import { type Approval, type Decision, type DecisionChannel, isPastDeadline, type Outcome } from '../domain/approval';
+import {
+  type Approval,
+  type Decision,
+  type DecisionChannel,
+  isPastDeadline,
+  type Outcome,
+  type Vote,
+} from '../domain/approval';
 import { transition } from '../domain/approvalStateMachine';
+import { directoryFingerprint, withBallot } from '../domain/ballot';
 import { ApprovalNotFoundError, IdempotencyKeyReusedError } from '../domain/errors';
 import {
   assertMayVote,
@@ -102,6 +111,44 @@ function startResuming(approval: Approval, outcome: Outcome, deps: DecideDepende
   return { ...resuming, outcome, resumeAttempts: 1, resumeLeaseUntil: leaseUntil(deps, now) };
 }
 
+/** The vote this request casts, as recorded on the approval. */
+function voteOf(request: DecisionRequest, directory: Directory, now: Date): Vote {
+  return {
+    approver: request.approver,
+    person: personOf(request.approver, directory),
+    decision: request.decision,
+    channel: request.channel,
+    ...(request.via ? { via: request.via } : {}),
+    at: now.toISOString(),
+    ...(request.comment ? { comment: request.comment } : {}),
+    ...(request.idempotencyKey
+      ? { idempotencyKey: request.idempotencyKey, requestHash: decisionRequestHash(request) }
+      : {}),
+  };
+}
+
+/**
+ * The first attempt, no read before it: the vote as the one that completes the tally, judged by the write's condition
+ * on the item's ballot (domain/ballot.ts). That is most decisions (one approver; the last of a quorum), which then
+ * cost the floor of an exactly-once decision: this write, the answer, the final write.
+ */
+function castDecidingVote(deps: DecideDependencies, request: DecisionRequest, directory: Directory, now: Date) {
+  const vote = voteOf(request, directory, now);
+  const outcome = request.decision === 'approve' ? 'approved' : 'rejected';
+  return deps.store.castDecidingVote({
+    approvalId: request.approvalId,
+    directory: directoryFingerprint(directory),
+    person: vote.person ?? request.approver,
+    decision: request.decision,
+    ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),
+    vote,
+    outcome,
+    history: { at: now.toISOString(), status: 'resuming', reason: `decided: ${outcome}` },
+    now: now.toISOString(),
+    resumeLeaseUntil: leaseUntil(deps, now),
+  });
+}
+
 export async function decideApproval(deps: DecideDependencies, received: DecisionRequest): Promise<DecisionResult> {
   const directory = deciderPolicy(deps);
   // Every channel's identity in canonical form before any comparison or storage.
@@ -109,9 +156,19 @@ export async function decideApproval(deps: DecideDependencies, received: Decisio
     ...received,
     approver: canonicalVoter(received.approvalId, received.approver, directory),
   };
+  const deciding = await castDecidingVote(deps, request, directory, deps.clock.now());
+  if (deciding.written) {
+    deps.log.info('vote recorded', { approvalId: request.approvalId, channel: request.channel, tally: 'decided' });
+    return { approval: await resumeWorkflow(deps, deciding.approval), replayed: false };
+  }
+
+  // Not admitted as the deciding vote: a vote that leaves the tally open, a replay, a refusal, an approval without a
+  // (current) ballot. Judged on the item by the policy functions, starting from the item the refused write found.
+  let known = deciding.approval;
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const now = deps.clock.now();
-    const current = await deps.store.get(request.approvalId);
+    const current = known ?? (await deps.store.get(request.approvalId));
+    known = undefined;
     if (current === undefined) throw new ApprovalNotFoundError(request.approvalId);
 
     if (findReplay(current, request, directory)) {
@@ -125,30 +182,17 @@ export async function decideApproval(deps: DecideDependencies, received: Decisio
     const voted: Approval = {
       ...current,
       updatedAt: now.toISOString(),
-      votes: [
-        ...current.votes,
-        {
-          approver: request.approver,
-          person: personOf(request.approver, directory),
-          decision: request.decision,
-          channel: request.channel,
-          ...(request.via ? { via: request.via } : {}),
-          at: now.toISOString(),
-          ...(request.comment ? { comment: request.comment } : {}),
-          ...(request.idempotencyKey
-            ? { idempotencyKey: request.idempotencyKey, requestHash: decisionRequestHash(request) }
-            : {}),
-        },
-      ],
+      votes: [...current.votes, voteOf(request, directory, now)],
     };
     const tally = tallyVotes(voted, directory);
-    // One conditional write from the version read: the vote, and the move to `resuming` when it completes the tally.
-    const next = {
-      ...(tally === 'pending' ? voted : startResuming(voted, tally, deps, now)),
-      version: current.version + 1,
-    };
+    // One conditional write from the version read: the vote, and the move to `resuming` when it completes the tally;
+    // the ballot follows the votes, so the next vote can be judged by its write alone.
+    const next = withBallot(
+      { ...(tally === 'pending' ? voted : startResuming(voted, tally, deps, now)), version: current.version + 1 },
+      directory,
+    );
     try {
-      await deps.store.update(next);
+      await deps.store.update(next, current);
     } catch (error) {
       if (error instanceof ApprovalVersionConflictError) continue;
       throw error;
@@ -260,7 +304,7 @@ async function resumeWorkflow(deps: DecideDependencies, approval: Approval): Pro
     closed = { ...transition(approval, 'failed', { at: now, reason: result.reason }), closedReason: result.reason };
   }
   const { resumeLeaseUntil: _lease, ...withoutLease } = closed;
-  const write = await writeOrLatest(deps.store, withoutLease, closed);
+  const write = await writeOrLatest(deps.store, withoutLease, approval);
   if (!write.written) return write.approval;
   deps.log.info('approval closed', { approvalId: approval.id, status: withoutLease.status });
   const decided = withoutLease.status === 'approved' || withoutLease.status === 'rejected';

@@ -146,6 +146,17 @@ export class CsrfTokenError extends Error {
   }
 }
 
+/** Slack answered `{ ok: false, error }`: the Web API's own error code (`channel_not_found`, `ratelimited`, …). */
+export class SlackPlatformError extends Error {
+  override readonly name = 'SlackPlatformError';
+  constructor(
+    readonly method: string,
+    readonly error: string,
+  ) {
+    super(`Slack ${method} failed: ${error}`);
+  }
+}
+
 /**
  * Why a sign-in with the OpenID Connect issuer was refused: `state` (no or another sign-in under way), `issuer` (the
  * issuer refused, or its answer — ID token, signature, issuer, audience, nonce — did not verify), `email` (no verified
@@ -168,5 +179,20 @@ export class SsoSignInError extends Error {
     options?: { cause?: unknown },
   ) {
     super(SSO_SIGN_IN_MESSAGES[reason], options);
+  }
+}
+
+/**
+ * Slack could not be reached, or kept answering 429 / 5xx, or did not answer in time, after the client's retries.
+ * `reason` is `timeout`, `network`, `ratelimited` or `http_<status>`.
+ */
+export class SlackUnavailableError extends Error {
+  override readonly name = 'SlackUnavailableError';
+  constructor(
+    readonly method: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Slack ${method} unavailable: ${reason}`, options);
   }
 }

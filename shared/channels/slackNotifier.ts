@@ -1,10 +1,12 @@
 /**
- * Slack through @slack/web-api: the client retries rate limits (waiting out Retry-After) and 5xx itself; what still
- * fails is classified for the use cases — transient (retry later) or a platform refusal (record, stop).
+ * Slack through the Web API client (slackWebApi.ts), which retries rate limits (waiting out Retry-After), 5xx and
+ * timeouts itself; what still fails is classified for the use cases — transient (retry later) or a platform refusal
+ * (record, stop).
  */
-import { ErrorCode, type WebClient } from '@slack/web-api';
 import { NotificationRejectedError, NotificationUnavailableError } from '../app/errors';
 import type { SlackMessage, SlackNotifier } from '../app/ports';
+import { SlackPlatformError, SlackUnavailableError } from './errors';
+import type { SlackArguments, SlackResult, SlackWebApi } from './slackWebApi';
 
 /** Platform errors that a later retry can cure. */
 const TRANSIENT_PLATFORM_ERRORS = new Set([
@@ -16,75 +18,53 @@ const TRANSIENT_PLATFORM_ERRORS = new Set([
 ]);
 
 function classify(error: unknown): never {
-  const coded = error as { code?: string; data?: { error?: string } };
-  if (coded.code === ErrorCode.PlatformError) {
-    const reason = coded.data?.error ?? 'unknown_error';
-    if (TRANSIENT_PLATFORM_ERRORS.has(reason))
-      throw new NotificationUnavailableError('slack', reason, { cause: error });
-    throw new NotificationRejectedError('slack', reason, { cause: error });
+  if (error instanceof SlackPlatformError) {
+    if (TRANSIENT_PLATFORM_ERRORS.has(error.error)) {
+      throw new NotificationUnavailableError('slack', error.error, { cause: error });
+    }
+    throw new NotificationRejectedError('slack', error.error, { cause: error });
   }
-  if (
-    coded.code === ErrorCode.RequestError ||
-    coded.code === ErrorCode.HTTPError ||
-    coded.code === ErrorCode.RateLimitedError
-  ) {
-    throw new NotificationUnavailableError('slack', coded.code, { cause: error });
+  if (error instanceof SlackUnavailableError) {
+    throw new NotificationUnavailableError('slack', error.reason, { cause: error });
   }
   throw error;
 }
 
 export class WebApiSlackNotifier implements SlackNotifier {
   /** `client` may be resolved late: the bot token comes from Parameter Store on first use. */
-  constructor(private readonly client: () => Promise<WebClient>) {}
+  constructor(private readonly client: () => Promise<SlackWebApi>) {}
 
-  async post(channel: string, message: SlackMessage) {
+  private async call(method: string, args: SlackArguments): Promise<SlackResult> {
     try {
-      const result = await (await this.client()).chat.postMessage({
-        channel,
-        text: message.text,
-        blocks: message.blocks as never,
-        unfurl_links: false,
-      });
-      return { channel: result.channel ?? channel, ts: result.ts as string };
+      return await (await this.client()).call(method, args);
     } catch (error) {
       return classify(error);
     }
   }
 
+  async post(channel: string, message: SlackMessage) {
+    const result = await this.call('chat.postMessage', {
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+    });
+    return { channel: typeof result.channel === 'string' ? result.channel : channel, ts: result.ts as string };
+  }
+
   async update(channel: string, ts: string, message: SlackMessage) {
-    try {
-      await (await this.client()).chat.update({ channel, ts, text: message.text, blocks: message.blocks as never });
-    } catch (error) {
-      classify(error);
-    }
+    await this.call('chat.update', { channel, ts, text: message.text, blocks: message.blocks });
   }
 
   async reply(channel: string, threadTs: string, message: SlackMessage) {
-    try {
-      await (await this.client()).chat.postMessage({
-        channel,
-        thread_ts: threadTs,
-        text: message.text,
-        blocks: message.blocks as never,
-      });
-    } catch (error) {
-      classify(error);
-    }
+    await this.call('chat.postMessage', { channel, thread_ts: threadTs, text: message.text, blocks: message.blocks });
   }
 
   async postEphemeral(channel: string, user: string, text: string) {
-    try {
-      await (await this.client()).chat.postEphemeral({ channel, user, text });
-    } catch (error) {
-      classify(error);
-    }
+    await this.call('chat.postEphemeral', { channel, user, text });
   }
 
   async openModal(triggerId: string, view: unknown) {
-    try {
-      await (await this.client()).views.open({ trigger_id: triggerId, view: view as never });
-    } catch (error) {
-      classify(error);
-    }
+    await this.call('views.open', { trigger_id: triggerId, view: view as object });
   }
 }

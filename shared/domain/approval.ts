@@ -3,6 +3,7 @@
  * Pure types and constructors: no AWS imports, no I/O.
  */
 import { createHash } from 'node:crypto';
+import type { Ballot } from './ballot';
 import type { SourceKind, SourceReference } from './sourceKind';
 
 export { SOURCE_KINDS, type SourceKind } from './sourceKind';
@@ -99,6 +100,8 @@ export interface Approval {
   refusal?: Refusal;
   /** Step Functions: the Task's HeartbeatSeconds; the schedule sends heartbeats while the approval is pending. */
   heartbeatSeconds?: number;
+  /** What the policy needs to judge the vote that completes the tally in its conditional write (ballot.ts); internal. */
+  ballot?: Ballot;
   /** Optimistic-concurrency counter: every write is conditional on the version it read. */
   version: number;
 }
@@ -171,12 +174,21 @@ export function isPastDeadline(approval: Pick<Approval, 'expiresAt'>, now: Date)
 }
 
 /** The approval as it may be shown anywhere outside the store: without the source's secrets and internal markers. */
-export type PublicApproval = Omit<Approval, 'sourceRef' | 'resumeAttempts' | 'resumeLeaseUntil' | 'votes'> & {
+export type PublicApproval = Omit<
+  Approval,
+  'sourceRef' | 'resumeAttempts' | 'resumeLeaseUntil' | 'ballot' | 'votes'
+> & {
   votes: Array<Omit<Vote, 'idempotencyKey' | 'requestHash'>>;
 };
 
 export function toPublicApproval(approval: Approval): PublicApproval {
-  const { sourceRef: _secret, resumeAttempts: _attempts, resumeLeaseUntil: _lease, ...rest } = approval;
+  const {
+    sourceRef: _secret,
+    resumeAttempts: _attempts,
+    resumeLeaseUntil: _lease,
+    ballot: _ballot,
+    ...rest
+  } = approval;
   return {
     ...rest,
     votes: approval.votes.map(({ idempotencyKey: _key, requestHash: _hash, ...vote }) => vote),

@@ -4,59 +4,69 @@
  * unknown person, an identity outside `identities.allowed`, a quorum no set of distinct people can reach) is refused
  * as a broken file is.
  */
-import { z } from 'zod';
 import { SOURCE_KINDS } from './approval';
 import { CLIENT_NAME_PATTERN, identityAllowed } from './identity';
-import { identitySchema } from './identitySchema';
+import { identityField } from './identityField';
 import { directoryOf, distinctPeople, MAX_PEOPLE_PER_APPROVAL, type PolicyDocument, peopleEntry } from './policy';
+import * as z from './zodMini';
 
 const slackChannel = z
   .string()
-  .regex(/^(#[a-z0-9_-]{1,80}|[CG][A-Z0-9]{2,})$/, 'must be a Slack channel id (C…) or #name');
-const personReference = z.string().regex(/^person:[\w.-]{1,64}$/, 'must be an identity or person:<name>');
-const approverEntry = z.union([personReference, identitySchema]);
+  .check(z.regex(/^(#[a-z0-9_-]{1,80}|[CG][A-Z0-9]{2,})$/, 'must be a Slack channel id (C…) or #name'));
+const personReference = z.string().check(z.regex(/^person:[\w.-]{1,64}$/, 'must be an identity or person:<name>'));
+const approverEntry = z.union([personReference, identityField]);
 /** `*` globs over canonical identities, e.g. `email:*@example.com`. */
 const identityPattern = z
   .string()
-  .min(3)
-  .max(512)
-  .regex(/^(email|slack|iam|client):/, 'must start with email:, slack:, iam: or client:');
+  .check(
+    z.minLength(3),
+    z.maxLength(512),
+    z.regex(/^(email|slack|iam|client):/, 'must start with email:, slack:, iam: or client:'),
+  );
 /** For whom a REST client may name an approver: identity globs or `person:<name>`. */
 const actsForEntry = z.union([personReference, identityPattern]);
-const clientName = z.string().regex(CLIENT_NAME_PATTERN, 'must be a client name: [a-z0-9][a-z0-9._-]{0,63}');
+const clientName = z.string().check(z.regex(CLIENT_NAME_PATTERN, 'must be a client name: [a-z0-9][a-z0-9._-]{0,63}'));
+const positiveInteger = (minimum: number) => z.optional(z.int().check(z.minimum(minimum)));
 
-export const policyDocumentSchema = z
-  .object({
-    people: z.record(z.string().regex(/^[\w.-]{1,64}$/), z.array(identitySchema).min(1)).default({}),
-    rules: z
-      .array(
-        z.object({
-          name: z.string().min(1),
-          match: z.object({ source: z.enum(SOURCE_KINDS).optional(), resource: z.string().min(1).optional() }),
-          approvers: z.array(approverEntry).max(MAX_PEOPLE_PER_APPROVAL),
-          requiredApprovals: z.number().int().min(1).optional(),
-          requiredRejections: z.number().int().min(1).optional(),
-          timeoutSeconds: z.number().int().min(60).optional(),
-          slackChannel: slackChannel.optional(),
-          emailRecipients: z
-            .array(identitySchema.refine((value) => value.startsWith('email:'), 'must be an email: identity'))
-            .optional(),
+export const policyDocumentSchema = z.strictObject({
+  people: z._default(
+    z.record(z.string().check(z.regex(/^[\w.-]{1,64}$/)), z.array(identityField).check(z.minLength(1))),
+    {},
+  ),
+  rules: z._default(
+    z.array(
+      z.object({
+        name: z.string().check(z.minLength(1)),
+        match: z.object({
+          source: z.optional(z.enum(SOURCE_KINDS)),
+          resource: z.optional(z.string().check(z.minLength(1))),
         }),
-      )
-      .default([]),
-    identities: z
-      .object({
-        allowed: z.array(identityPattern).min(1).optional(),
-        identityCenterAccounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id')).optional(),
-      })
-      .strict()
-      .optional(),
-    defaults: z.object({ slackChannel: slackChannel.optional() }).strict().optional(),
-    clients: z
-      .record(clientName, z.object({ actsFor: z.array(actsForEntry).max(100).optional() }).strict())
-      .default({}),
-  })
-  .strict();
+        approvers: z.array(approverEntry).check(z.maxLength(MAX_PEOPLE_PER_APPROVAL)),
+        requiredApprovals: positiveInteger(1),
+        requiredRejections: positiveInteger(1),
+        timeoutSeconds: positiveInteger(60),
+        slackChannel: z.optional(slackChannel),
+        emailRecipients: z.optional(
+          z.array(identityField.check(z.refine((value) => value.startsWith('email:'), 'must be an email: identity'))),
+        ),
+      }),
+    ),
+    [],
+  ),
+  identities: z.optional(
+    z.strictObject({
+      allowed: z.optional(z.array(identityPattern).check(z.minLength(1))),
+      identityCenterAccounts: z.optional(
+        z.array(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))),
+      ),
+    }),
+  ),
+  defaults: z.optional(z.strictObject({ slackChannel: z.optional(slackChannel) })),
+  clients: z._default(
+    z.record(clientName, z.strictObject({ actsFor: z.optional(z.array(actsForEntry).check(z.maxLength(100))) })),
+    {},
+  ),
+});
 
 export class InvalidPolicyError extends Error {
   override readonly name = 'InvalidPolicyError';

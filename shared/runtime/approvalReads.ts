@@ -4,26 +4,22 @@
  * view only (toPublicApproval), as shared/channels/rest/openapi.yaml documents.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { APPROVAL_ID_PATTERN, toPublicApproval } from '../domain/approval';
 import { ApprovalNotFoundError } from '../domain/errors';
+import * as z from '../domain/zodMini';
 import type { ApprovalStore } from '../store/approvalStore';
 import { parseWith } from './httpRequest';
 import { jsonResponse } from './httpResponses';
 
-export const listQuery = z
-  .object({
-    status: z.enum(['pending', 'resuming']).default('pending'),
-    limit: z.coerce.number().int().min(1).max(100).default(25),
-    cursor: z.string().min(1).max(2048).optional(),
-  })
-  .strict();
+export const listQuery = z.strictObject({
+  status: z._default(z.enum(['pending', 'resuming']), 'pending'),
+  limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.minimum(1), z.maximum(100))), 25),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+});
 
 const idempotencyKey = z
   .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+  .check(z.minLength(1), z.maxLength(255), z.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'));
 
 /** A malformed id cannot name an approval: answered like an unknown one. */
 export function approvalIdOf(event: APIGatewayProxyEventV2): string {

@@ -1,6 +1,6 @@
-/** Reading API Gateway HTTP API (payload 2.0) requests: raw body, size limit, JSON + zod validation. */
+/** Reading API Gateway HTTP API (payload 2.0) requests: raw body, size limit, JSON + zod/mini validation. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from '../domain/zodMini';
 import { MalformedJsonError, PayloadTooLargeError, RequestValidationError } from './errors';
 
 /** The body exactly as the client sent it (the REST signature covers these bytes). */
@@ -23,7 +23,7 @@ export function pathWithQuery(event: APIGatewayProxyEventV2): string {
   return event.rawQueryString ? `${event.rawPath}?${event.rawQueryString}` : event.rawPath;
 }
 
-export function parseWith<Schema extends z.ZodType>(
+export function parseWith<Schema extends z.ZodMiniType>(
   schema: Schema,
   value: unknown,
   at: string[] = [],
@@ -39,7 +39,7 @@ export function parseWith<Schema extends z.ZodType>(
   );
 }
 
-export function parseJsonBody<Schema extends z.ZodType>(
+export function parseJsonBody<Schema extends z.ZodMiniType>(
   event: APIGatewayProxyEventV2,
   schema: Schema,
 ): z.output<Schema> {
@@ -52,7 +52,7 @@ export function parseJsonBody<Schema extends z.ZodType>(
   return parseWith(schema, parsed);
 }
 
-export function parseFormBody<Schema extends z.ZodType>(
+export function parseFormBody<Schema extends z.ZodMiniType>(
   event: APIGatewayProxyEventV2,
   schema: Schema,
 ): z.output<Schema> {

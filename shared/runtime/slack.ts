@@ -3,24 +3,27 @@
  * first use, cached); the API base URL comes from SLACK_API_URL (default https://slack.com/api/) so the local stack
  * and tests reach a stand-in. The workspace and app interactions must come from are SLACK_TEAM_ID / SLACK_APP_ID.
  */
-import { WebClient } from '@slack/web-api';
 import type { SlackOrigin } from '../channels/slackSignature';
+import { SlackWebApi } from '../channels/slackWebApi';
 import { requireEnv } from './environment';
 import { readSecureParameter } from './secrets';
 
-let cached: { token: string; client: WebClient } | undefined;
+let cached: { token: string; client: SlackWebApi } | undefined;
 
-/** One WebClient per bot token (a rotated token makes a new one). Retries 429 (after Retry-After) and 5xx. */
-export async function slackClient(): Promise<WebClient> {
+/**
+ * One client per bot token (a rotated token makes a new one). Retries 429 (after Retry-After, up to 5 s: the
+ * functions run for 10 s), 5xx and timeouts three times; 5 s per attempt.
+ */
+export async function slackClient(): Promise<SlackWebApi> {
   const token = await readSecureParameter(requireEnv('SLACK_BOT_TOKEN_PARAMETER'));
   if (cached?.token !== token) {
     cached = {
       token,
-      client: new WebClient(token, {
-        slackApiUrl: process.env.SLACK_API_URL ?? 'https://slack.com/api/',
-        retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2000 },
-        rejectRateLimitedCalls: false,
-        timeout: 5000,
+      client: new SlackWebApi(token, {
+        baseUrl: process.env.SLACK_API_URL ?? 'https://slack.com/api/',
+        retries: 3,
+        timeoutMs: 5000,
+        maxRetryAfterMs: 5000,
       }),
     };
   }

@@ -5,6 +5,8 @@
  * Both indexes project keys only (never the source reference): a query on them yields keys, and the approvals are
  * then read whole from the table (BatchGetItem, strongly consistent), so callers that write them back keep every
  * attribute.
+ * The vote that completes a tally is one UpdateItem whose condition is the policy's judgement of it, made on the
+ * item's ballot (castDecidingVote): no read before the write.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -13,9 +15,11 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type Approval, isOpen, type OpenStatus, type SourceKind } from '../domain/approval';
-import type { ApprovalStore, CreateResult, OpenApprovalsPage } from './approvalStore';
+import type { ApprovalStore, CreateResult, DecidingVote, DecidingVoteResult, OpenApprovalsPage } from './approvalStore';
 import { ApprovalVersionConflictError, InvalidCursorError, UnprocessedReadError } from './errors';
 
 export const OPEN_BY_CREATED_AT_INDEX = 'OpenByCreatedAt';
@@ -79,6 +83,36 @@ function fromItem(item: Record<string, unknown>): Approval {
   return approval as unknown as Approval;
 }
 
+/** An UpdateExpression that turns `before` into `after` (keys aside): SET what changed or appeared, REMOVE what went. */
+function changedAttributes(before: ApprovalItem, after: ApprovalItem) {
+  const set: string[] = [];
+  const remove: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const was = before as unknown as Record<string, unknown>;
+  const now = after as unknown as Record<string, unknown>;
+  for (const [index, attribute] of [...new Set([...Object.keys(was), ...Object.keys(now)])].entries()) {
+    if (attribute === 'pk' || attribute === 'sk') continue;
+    const value = now[attribute];
+    if (value === undefined) {
+      if (was[attribute] === undefined) continue;
+      names[`#a${index}`] = attribute;
+      remove.push(`#a${index}`);
+    } else if (JSON.stringify(value) !== JSON.stringify(was[attribute])) {
+      names[`#a${index}`] = attribute;
+      values[`:a${index}`] = value;
+      set.push(`#a${index} = :a${index}`);
+    }
+  }
+  const updates = [
+    set.length > 0 ? `SET ${set.join(', ')}` : '',
+    remove.length > 0 ? `REMOVE ${remove.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return { updates, names, values };
+}
+
 function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
@@ -132,23 +166,125 @@ export class DynamoApprovalStore implements ApprovalStore {
     return Item ? fromItem(Item) : undefined;
   }
 
-  async update(approval: Approval): Promise<void> {
+  async update(approval: Approval, previous?: Approval): Promise<void> {
     const expectedVersion = approval.version - 1;
+    const condition = {
+      ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+    };
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(approval),
-          ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        }),
-      );
+      if (previous?.version === expectedVersion) {
+        // Only the attributes that changed: the whole item (history, votes, context) is most of a write's bytes, and
+        // marshalling it most of the client's work. The version condition makes the result the same as a PutItem.
+        const { updates, names, values } = changedAttributes(toItem(previous), toItem(approval));
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keyOf(approval.id),
+            UpdateExpression: updates,
+            ConditionExpression: condition.ConditionExpression,
+            ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, ...names },
+            ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ...values },
+          }),
+        );
+      } else {
+        await this.client.send(new PutCommand({ TableName: this.tableName, Item: toItem(approval), ...condition }));
+      }
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new ApprovalVersionConflictError(approval.id, expectedVersion, { cause: error });
       }
       throw error;
+    }
+  }
+
+  async castDecidingVote(write: DecidingVote): Promise<DecidingVoteResult> {
+    const toGo = write.decision === 'approve' ? 'approvalsToGo' : 'rejectionsToGo';
+    // The terms of admitsDecidingVote (domain/ballot.ts), plus pending and the deadline, as one condition.
+    const condition = [
+      '#status = :pending',
+      '#expiresAt > :now',
+      '#ballot.#directory = :directory',
+      'contains(#ballot.#eligible, :person)',
+      'NOT contains(#ballot.#voted, :person)',
+      '#ballot.#toGo = :one',
+      ...(write.decision === 'approve'
+        ? ['(attribute_not_exists(#ballot.#requester) OR #ballot.#requester <> :person)']
+        : []),
+      ...(write.idempotencyKey === undefined ? [] : ['NOT contains(#ballot.#keys, :key)']),
+    ];
+    const updates = [
+      '#status = :resuming',
+      // Keeps the OpenByCreatedAt index in step, as toItem does for an open status.
+      '#openStatus = :resuming',
+      '#outcome = :outcome',
+      '#resumeAttempts = :one',
+      '#resumeLeaseUntil = :lease',
+      '#votes = list_append(#votes, :vote)',
+      '#history = list_append(#history, :history)',
+      '#ballot.#voted = list_append(#ballot.#voted, :people)',
+      '#ballot.#toGo = :zero',
+      '#version = #version + :one',
+      '#updatedAt = :now',
+      ...(write.idempotencyKey === undefined ? [] : ['#ballot.#keys = list_append(#ballot.#keys, :keys)']),
+    ];
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(write.approvalId),
+          UpdateExpression: `SET ${updates.join(', ')}`,
+          ConditionExpression: condition.join(' AND '),
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#openStatus': 'openStatus',
+            '#expiresAt': 'expiresAt',
+            '#ballot': 'ballot',
+            '#directory': 'directory',
+            '#eligible': 'eligible',
+            '#voted': 'voted',
+            '#toGo': toGo,
+            ...(write.decision === 'approve' ? { '#requester': 'requester' } : {}),
+            ...(write.idempotencyKey === undefined ? {} : { '#keys': 'keys' }),
+            '#outcome': 'outcome',
+            '#resumeAttempts': 'resumeAttempts',
+            '#resumeLeaseUntil': 'resumeLeaseUntil',
+            '#votes': 'votes',
+            '#history': 'history',
+            '#version': 'version',
+            '#updatedAt': 'updatedAt',
+          },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':resuming': 'resuming',
+            ':now': write.now,
+            ':directory': write.directory,
+            ':person': write.person,
+            ':people': [write.person],
+            ':one': 1,
+            ':zero': 0,
+            ':outcome': write.outcome,
+            ':lease': write.resumeLeaseUntil,
+            ':vote': [write.vote],
+            ':history': [write.history],
+            ...(write.idempotencyKey === undefined
+              ? {}
+              : { ':key': write.idempotencyKey, ':keys': [write.idempotencyKey] }),
+          },
+          ReturnValues: 'ALL_NEW',
+          // Why it failed is in the item as it stood; the caller judges it there without reading it again.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { written: true, approval: fromItem(Attributes ?? {}) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // DynamoDB returns the item in its wire form (the document client does not convert errors); dynalite, the local
+      // DynamoDB, returns none: then the caller reads it.
+      return error.Item === undefined
+        ? { written: false }
+        : { written: false, approval: fromItem(unmarshall(error.Item)) };
     }
   }
 

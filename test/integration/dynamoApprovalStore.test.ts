@@ -89,6 +89,41 @@ describe('DynamoApprovalStore against dynalite', () => {
     expect(closedItem?.purgeAt).toBe(Date.parse('2026-11-23T00:00:00.000Z') / 1000 + CLOSED_RETENTION_SECONDS);
   });
 
+  it('an update from the version it holds sends only the changes, and stores what a whole-item write would', async () => {
+    // Prepare: pending → resuming (with a lease) → closed (lease removed, out of the open index, purge time)
+    const approval = newApproval();
+    await table.store.create(approval);
+    const resuming = {
+      ...transition(approval, 'resuming', { at: new Date() }),
+      resumeLeaseUntil: '2026-11-23T00:00:30.000Z',
+    };
+    const { resumeLeaseUntil: _lease, ...closed } = transition(resuming, 'approved', {
+      at: new Date('2026-11-23T00:00:00.000Z'),
+    });
+    const key = { pk: `APPROVAL#${approval.id}`, sk: 'APPROVAL' };
+    const whole = newApproval();
+    await table.store.create(whole);
+    const wholeKey = { pk: `APPROVAL#${whole.id}`, sk: 'APPROVAL' };
+    // Act: the same two steps, by changes and by whole items
+    await table.store.update(resuming, approval);
+    await table.store.update(closed, resuming);
+    const wholeResuming = { ...resuming, id: whole.id, sourceRef: whole.sourceRef, workflowRef: whole.workflowRef };
+    await table.store.update(wholeResuming);
+    await table.store.update({ ...closed, id: whole.id, sourceRef: whole.sourceRef, workflowRef: whole.workflowRef });
+    // Assess
+    const stored = (await table.client.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;
+    const storedWhole = (await table.client.send(new GetCommand({ TableName: table.tableName, Key: wholeKey }))).Item;
+    const { pk: _pk, workflowKey: _w, id: _id, sourceRef: _s, workflowRef: _r, ...rest } = stored ?? {};
+    const { pk: _pk2, workflowKey: _w2, id: _id2, sourceRef: _s2, workflowRef: _r2, ...restWhole } = storedWhole ?? {};
+    expect(await table.store.get(approval.id)).toEqual(closed);
+    expect(stored?.resumeLeaseUntil).toBeUndefined();
+    expect(stored?.openStatus).toBeUndefined();
+    expect(rest).toEqual(restWhole);
+    await expect(table.store.update({ ...closed, version: closed.version }, resuming)).rejects.toBeInstanceOf(
+      ApprovalVersionConflictError,
+    );
+  });
+
   it('finds approvals by workflow', async () => {
     const approval = newApproval();
     await table.store.create(approval);

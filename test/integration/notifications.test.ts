@@ -1,5 +1,5 @@
 /**
- * Notifications on the local stack: Slack (Web API stand-in, real @slack/web-api client) and e-mail (SES v2
+ * Notifications on the local stack: Slack (Web API stand-in, the functions' own fetch client) and e-mail (SES v2
  * stand-in, real SDK client) follow every approval from capture to its final state.
  */
 import { randomUUID } from 'node:crypto';

@@ -137,7 +137,7 @@ export function eventFuzzScenarios(context: ReliabilityContext): void {
 
     async function fuzzHandler(functionName: string, samples: unknown[], expectResult: (result: unknown) => void) {
       const { stack, dynamoProxy } = context;
-      const writesBefore = dynamoProxy.count(DYNAMODB_WRITE_OPERATIONS);
+      const writesBefore = dynamoProxy.countApplied(DYNAMODB_WRITE_OPERATIONS);
       const answersBefore = stack.standins.calls.length;
       const outcomes = { handled: 0, malformed: 0 };
       await fc.assert(
@@ -159,7 +159,7 @@ export function eventFuzzScenarios(context: ReliabilityContext): void {
       expect(outcomes.malformed).toBeGreaterThan(RUNS / 4);
       expect(outcomes.handled).toBeGreaterThan(0);
       // Nothing was decided, written or answered.
-      expect(dynamoProxy.count(DYNAMODB_WRITE_OPERATIONS)).toBe(writesBefore);
+      expect(dynamoProxy.countApplied(DYNAMODB_WRITE_OPERATIONS)).toBe(writesBefore);
       expect(
         stack.standins.calls
           .slice(answersBefore)

@@ -129,7 +129,7 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
     /** One request; throws (fast-check then shrinks it) when the answer breaks a rule. */
     async function probe(kind: RouteKind, candidate: Probe): Promise<void> {
       const { stack, dynamoProxy } = context;
-      const writesBefore = dynamoProxy.count(DYNAMODB_WRITE_OPERATIONS);
+      const writesBefore = dynamoProxy.countApplied(DYNAMODB_WRITE_OPERATIONS);
       const answersBefore = answerCallCount();
       const slackFrom = stack.slack.calls.length;
       const reply = await invokeHttp(stack, candidate.request);
@@ -181,7 +181,7 @@ export function httpFuzzScenarios(context: ReliabilityContext): void {
           throw new Error(`not a documented error body: ${reply.body} for ${describeProbe(candidate)}`);
         }
       }
-      if (dynamoProxy.count(DYNAMODB_WRITE_OPERATIONS) !== writesBefore) {
+      if (dynamoProxy.countApplied(DYNAMODB_WRITE_OPERATIONS) !== writesBefore) {
         throw new Error(`a DynamoDB write after ${describeProbe(candidate)}`);
       }
       if (answerCallCount() !== answersBefore) throw new Error(`an answer call after ${describeProbe(candidate)}`);

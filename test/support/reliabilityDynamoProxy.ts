@@ -55,6 +55,8 @@ interface RandomFaults {
 export interface DynamoProxyStats {
   /** Requests seen, by operation. */
   requests: Record<string, number>;
+  /** Requests dynalite carried out (answered 2xx), by operation: a refused conditional write is seen, not applied. */
+  applied: Record<string, number>;
   /** Faults applied, by kind. */
   injected: Record<DynamoFault, number>;
 }
@@ -72,8 +74,13 @@ export interface DynamoFaultProxy {
     faults?: ReadonlyArray<{ fault: DynamoFault; weight: number }>;
   }): void;
   clear(): void;
-  /** Requests of these operations seen so far (e.g. writes, to prove nothing was written). */
+  /** Requests of these operations seen so far (e.g. writes, to count the SDK's attempts). */
   count(operations: readonly string[]): number;
+  /**
+   * Requests of these operations dynalite carried out so far (e.g. writes, to prove nothing was written: a
+   * conditional write whose condition failed changes nothing, and is not counted).
+   */
+  countApplied(operations: readonly string[]): number;
   totalInjected(): number;
   close(): Promise<void>;
 }
@@ -144,6 +151,7 @@ export async function startDynamoFaultProxy(targetEndpoint: string): Promise<Dyn
   let random: RandomFaults | undefined;
   const stats: DynamoProxyStats = {
     requests: {},
+    applied: {},
     injected: { throttle: 0, 'server-error': 0, 'drop-after-apply': 0 },
   };
 
@@ -179,6 +187,7 @@ export async function startDynamoFaultProxy(targetEndpoint: string): Promise<Dyn
       if (fault === 'throttle') return answerError(response, 400, DYNAMODB_THROTTLING_ERROR);
       if (fault === 'server-error') return answerError(response, 500, DYNAMODB_SERVER_ERROR);
       const reply = await forward(target, request, body);
+      if (reply.status >= 200 && reply.status < 300) stats.applied[operation] = (stats.applied[operation] ?? 0) + 1;
       if (fault === 'drop-after-apply') {
         request.socket.destroy();
         return;
@@ -217,6 +226,7 @@ export async function startDynamoFaultProxy(targetEndpoint: string): Promise<Dyn
       random = undefined;
     },
     count: (operations) => operations.reduce((sum, operation) => sum + (stats.requests[operation] ?? 0), 0),
+    countApplied: (operations) => operations.reduce((sum, operation) => sum + (stats.applied[operation] ?? 0), 0),
     totalInjected: () => Object.values(stats.injected).reduce((sum, value) => sum + value, 0),
     close: () =>
       new Promise<void>((resolve) => {

@@ -193,7 +193,9 @@ export class CrashPoints {
     return {
       create: (approval) => this.run('store.create', () => inner.create(approval)),
       get: (id) => this.run('store.get', () => inner.get(id)),
-      update: (approval) => this.run(`store.update→${approval.status}`, () => inner.update(approval)),
+      update: (approval, previous) =>
+        this.run(`store.update→${approval.status}`, () => inner.update(approval, previous)),
+      castDecidingVote: (write) => this.run('store.castDecidingVote→resuming', () => inner.castDecidingVote(write)),
       listOpen: (query) => inner.listOpen(query),
       findByWorkflow: (source, workflowRef) => inner.findByWorkflow(source, workflowRef),
       listClosedSince: (query) => inner.listClosedSince(query),

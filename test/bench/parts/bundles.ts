@@ -4,9 +4,10 @@
  * Size: the minified handler (`functions/<name>.mjs`) inside each zip `osls package` writes (serverless-esbuild with
  * serverless.yml's custom.esbuild), against a bundle built by esbuild with the same options from a tiny entry that
  * holds only the AWS SDK clients that function bundles (found in its esbuild metafile) and makes one call with each.
- * Cold start: a fresh `node` per sample (NODE_OPTIONS from serverless.yml, so source maps load as on Lambda) imports
- * the bundle and invokes it once with a representative event against this process's local stack; median of 10,
- * full and baseline interleaved.
+ * Cold start: a fresh `node` per sample (NODE_OPTIONS from serverless.yml, as on Lambda) imports the bundle and
+ * invokes it once with a representative event against this process's local stack; median of 10, full and baseline
+ * interleaved. And what `--enable-source-maps` would add (restApi with and without it, interleaved): serverless.yml
+ * leaves it out on these numbers.
  */
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -34,6 +35,8 @@ const RESULTS = join(ROOT, 'test/bench/results');
 const WORK = join(RESULTS, 'build');
 const PROBE = fileURLToPath(new URL('../coldStartProbe.mjs', import.meta.url));
 const COLD_STARTS = 10;
+/** The function whose cold start is measured with and without source maps loaded. */
+const SOURCE_MAP_PROBE = 'restApi';
 const MAX_RATIO = 1.25;
 
 /** serverless-esbuild's own options, removed before it calls esbuild (serverless-esbuild/dist/bundle.js). */
@@ -460,6 +463,7 @@ export async function bundles(): Promise<PartResult> {
     NODE_OPTIONS: nodeOptions,
   };
   const coldStarts: Record<string, { full: ProbeResult[]; baseline: ProbeResult[] }> = {};
+  const sourceMapSamples = { with: [] as ProbeResult[], without: [] as ProbeResult[] };
   try {
     for (const bundle of built) {
       const makeEvent = EVENT_MAKERS[bundle.name];
@@ -478,6 +482,25 @@ export async function bundles(): Promise<PartResult> {
         }
       }
       coldStarts[bundle.name] = samples;
+    }
+    // What loading the source maps at run time costs (serverless.yml decides on this figure).
+    const mapped = built.find((bundle) => bundle.name === SOURCE_MAP_PROBE);
+    const makeEvent = EVENT_MAKERS[SOURCE_MAP_PROBE];
+    if (mapped && makeEvent && mapped.mapBytes > 0) {
+      progress(`bundles: cold starts of ${SOURCE_MAP_PROBE} with and without --enable-source-maps`);
+      const withMaps = { ...env, NODE_OPTIONS: `${nodeOptions} --enable-source-maps`.trim() };
+      for (let i = 0; i < COLD_STARTS; i++) {
+        for (const kind of i % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const)) {
+          const sample = await runProbe(
+            mapped.bundlePath,
+            await makeEvent(bench),
+            mapped.name,
+            kind === 'with' ? withMaps : env,
+            `${mapped.name}-maps-${kind}-${i}`,
+          );
+          sourceMapSamples[kind].push(sample);
+        }
+      }
     }
   } finally {
     await bench.close();
@@ -509,6 +532,18 @@ export async function bundles(): Promise<PartResult> {
         round(median(samples.baseline.map((sample) => sample.totalMs)), 1),
         baselineIs,
         MAX_RATIO,
+      ),
+    );
+  }
+  if (sourceMapSamples.with.length > 0) {
+    rows.push(
+      ratioRow(
+        `Cold start: ${SOURCE_MAP_PROBE} with --enable-source-maps`,
+        'ms',
+        round(median(sourceMapSamples.with.map((sample) => sample.totalMs)), 1),
+        round(median(sourceMapSamples.without.map((sample) => sample.totalMs)), 1),
+        `the same ${SOURCE_MAP_PROBE} bundle without --enable-source-maps`,
+        null,
       ),
     );
   }
