@@ -1,14 +1,20 @@
 /** Helpers for tests that run the in-process local stack (in-memory dynalite, stand-ins, serverless.yml routing). */
-import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_TABLE_NAME } from '../../infra/local/localStack';
 import { createDocumentClient } from '../../shared/runtime/createDocumentClient';
 
-/** Every item in the local table (tests only: the service itself never scans). */
+/**
+ * Every item in the local table (tests only: the service itself never scans), page after page: a Scan answers at most
+ * 1 MB, which a long suite's table outgrows.
+ */
 export async function allItems(): Promise<Array<Record<string, unknown>>> {
   const client = createDocumentClient();
   try {
-    const { Items } = await client.send(new ScanCommand({ TableName: LOCAL_TABLE_NAME, ConsistentRead: true }));
-    return Items ?? [];
+    const items: Array<Record<string, unknown>> = [];
+    for await (const page of paginateScan({ client }, { TableName: LOCAL_TABLE_NAME, ConsistentRead: true })) {
+      items.push(...(page.Items ?? []));
+    }
+    return items;
   } finally {
     client.destroy();
   }
