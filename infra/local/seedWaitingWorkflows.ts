@@ -15,6 +15,31 @@ const eventsFolder = fileURLToPath(new URL('../../events/', import.meta.url));
 // biome-ignore lint/suspicious/noExplicitAny: sample events are plain JSON documents
 const sample = (name: string): any => JSON.parse(readFileSync(`${eventsFolder}${name}.json`, 'utf8'));
 
+/** An event put on Greenlight's request bus through the EventBridge API, as a workflow's own PutEvents call does. */
+async function putOnRequestBus(
+  event: { source: string; 'detail-type': string; detail: unknown },
+  resources: string[],
+): Promise<void> {
+  const eventBridge = new EventBridgeClient({});
+  try {
+    await eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: LOCAL_EVENT_BUS_NAME,
+            Source: event.source,
+            DetailType: event['detail-type'],
+            Detail: JSON.stringify(event.detail),
+            ...(resources.length > 0 ? { Resources: resources } : {}),
+          },
+        ],
+      }),
+    );
+  } finally {
+    eventBridge.destroy();
+  }
+}
+
 async function seedStepFunctions(stack: LocalStack): Promise<void> {
   const event = sample('stepfunctions/approval-requested');
   const executionArn: string = event.resources.find((arn: string) => arn.includes(':execution:'));
@@ -26,24 +51,7 @@ async function seedStepFunctions(stack: LocalStack): Promise<void> {
     input: { version: '2.4.1' },
   });
   // What `arn:aws:states:::events:putEvents.waitForTaskToken` sends, Resources included.
-  const eventBridge = new EventBridgeClient({});
-  try {
-    await eventBridge.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: LOCAL_EVENT_BUS_NAME,
-            Source: event.source,
-            DetailType: event['detail-type'],
-            Detail: JSON.stringify(event.detail),
-            Resources: [execution.executionArn, execution.stateMachineArn],
-          },
-        ],
-      }),
-    );
-  } finally {
-    eventBridge.destroy();
-  }
+  await putOnRequestBus(event, [execution.executionArn, execution.stateMachineArn]);
 }
 
 async function seedImageBuilder(stack: LocalStack): Promise<void> {
@@ -97,23 +105,8 @@ async function seedDurableFunction(stack: LocalStack): Promise<void> {
     callbackId: event.detail.callbackId,
     input: { service: 'checkout', version: '2.4.1', environment: 'production' },
   });
-  const eventBridge = new EventBridgeClient({});
-  try {
-    await eventBridge.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: LOCAL_EVENT_BUS_NAME,
-            Source: event.source,
-            DetailType: event['detail-type'],
-            Detail: JSON.stringify(event.detail),
-          },
-        ],
-      }),
-    );
-  } finally {
-    eventBridge.destroy();
-  }
+  // The submitter's PutEvents adds no Resources.
+  await putOnRequestBus(event, []);
 }
 
 /** Makes the CodePipeline stand-in hold the waiting approval the CodePipeline sample events and responses talk about. */
