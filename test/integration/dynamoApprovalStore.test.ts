@@ -113,11 +113,22 @@ describe('DynamoApprovalStore against dynalite', () => {
     // Assess
     const stored = (await table.client.send(new GetCommand({ TableName: table.tableName, Key: key }))).Item;
     const storedWhole = (await table.client.send(new GetCommand({ TableName: table.tableName, Key: wholeKey }))).Item;
-    const { pk: _pk, workflowKey: _w, id: _id, sourceRef: _s, workflowRef: _r, ...rest } = stored ?? {};
-    const { pk: _pk2, workflowKey: _w2, id: _id2, sourceRef: _s2, workflowRef: _r2, ...restWhole } = storedWhole ?? {};
+    // The closed index key holds the item's id, so it is compared apart from the rest (which holds no id).
+    const { pk: _pk, workflowKey: _w, id: _id, sourceRef: _s, workflowRef: _r, closedSince, ...rest } = stored ?? {};
+    const {
+      pk: _pk2,
+      workflowKey: _w2,
+      id: _id2,
+      sourceRef: _s2,
+      workflowRef: _r2,
+      closedSince: closedSinceWhole,
+      ...restWhole
+    } = storedWhole ?? {};
     expect(await table.store.get(approval.id)).toEqual(closed);
     expect(stored?.resumeLeaseUntil).toBeUndefined();
     expect(stored?.openStatus).toBeUndefined();
+    expect(closedSince).toBe(`${closed.updatedAt}#${approval.id}`);
+    expect(closedSinceWhole).toBe(`${closed.updatedAt}#${whole.id}`);
     expect(rest).toEqual(restWhole);
     await expect(table.store.update({ ...closed, version: closed.version }, resuming)).rejects.toBeInstanceOf(
       ApprovalVersionConflictError,
