@@ -9,9 +9,10 @@ import { APPROVAL_ID_PATTERN } from '../shared/domain/approval';
 import { identityField } from '../shared/domain/identityField';
 import * as z from '../shared/domain/zodMini';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
-import { eventBridgeEnvelope, parseEnvelope } from '../shared/runtime/eventEnvelope';
 import { logger } from '../shared/runtime/logger';
 import { logRejectedEvents } from '../shared/runtime/logRejectedEvents';
+import { eventBridgeEnvelope } from '../shared/sources/eventBridgeEnvelope';
+import { parseEvent } from '../shared/sources/parseEvent';
 
 const dependencies = createDecisionDependencies();
 
@@ -32,7 +33,7 @@ export const handler = middy()
   .use(injectLambdaContext(logger))
   .use(logRejectedEvents(logger))
   .handler(async (event: unknown) => {
-    const { detail, source } = parseEnvelope(decisionEventSchema, event, undefined, 'Approval Decision event');
+    const { detail, source } = parseEvent(decisionEventSchema, event, undefined, 'Approval Decision event');
     return applyDecisionEvent(dependencies, {
       approvalId: detail.approvalId,
       decision: detail.decision,

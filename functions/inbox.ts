@@ -10,7 +10,6 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Configuration } from 'openid-client';
-import { z } from 'zod';
 import { decideApproval } from '../shared/app/decideApproval';
 import { decideBatch, listMyHistory, listMyPendingApprovals, MAX_BATCH } from '../shared/app/inbox';
 import { InvalidSsoSessionError, SsoSignInError } from '../shared/channels/errors';
@@ -44,6 +43,7 @@ import { APPROVAL_ID_PATTERN, SOURCE_KINDS, toPublicApproval } from '../shared/d
 import { isApproverOf } from '../shared/domain/eligibility';
 import { ApprovalNotFoundError, NotAnApproverError } from '../shared/domain/errors';
 import type { DeciderPolicy } from '../shared/domain/policy';
+import * as z from '../shared/domain/zodMini';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { requireEnv } from '../shared/runtime/environment';
 import { RouteNotFoundError } from '../shared/runtime/errors';
@@ -134,17 +134,17 @@ async function postedForm(event: APIGatewayProxyEventV2): Promise<{ session: Sso
   return { session, form };
 }
 
-const listQuery = z.object({ source: z.enum(SOURCE_KINDS).optional() });
+const listQuery = z.object({ source: z.optional(z.enum(SOURCE_KINDS)) });
 const decisionForm = z.object({
   decision: z.enum(['approve', 'reject']),
-  comment: z
-    .string()
-    .trim()
-    .max(1000)
-    .optional()
-    .transform((comment) => comment || undefined),
+  comment: z.pipe(
+    z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+    z.transform((comment: string | undefined) => comment || undefined),
+  ),
 });
-const batchIds = z.array(z.string().regex(APPROVAL_ID_PATTERN)).min(1, 'select at least one approval').max(MAX_BATCH);
+const batchIds = z
+  .array(z.string().check(z.regex(APPROVAL_ID_PATTERN)))
+  .check(z.minLength(1, 'select at least one approval'), z.maxLength(MAX_BATCH));
 
 function approvalIdOf(event: APIGatewayProxyEventV2): string {
   const id = event.pathParameters?.id ?? '';

@@ -7,10 +7,11 @@ import middy from '@middy/core';
 import { followUpApprovers, notifyApprovers } from '../shared/app/notifyApprovers';
 import { APPROVAL_ID_PATTERN } from '../shared/domain/approval';
 import * as z from '../shared/domain/zodMini';
-import { eventBridgeEnvelope, parseEnvelope } from '../shared/runtime/eventEnvelope';
 import { logger } from '../shared/runtime/logger';
 import { logRejectedEvents } from '../shared/runtime/logRejectedEvents';
 import { createNotifyDependencies } from '../shared/runtime/notifyDependencies';
+import { eventBridgeEnvelope } from '../shared/sources/eventBridgeEnvelope';
+import { parseEvent } from '../shared/sources/parseEvent';
 
 const dependencies = createNotifyDependencies();
 
@@ -24,7 +25,7 @@ export const handler = middy()
   .use(injectLambdaContext(logger))
   .use(logRejectedEvents(logger))
   .handler(async (event: unknown) => {
-    const envelope = parseEnvelope(approvalEventSchema, event, undefined, 'Greenlight approval event');
+    const envelope = parseEvent(approvalEventSchema, event, undefined, 'Greenlight approval event');
     return envelope['detail-type'] === 'Approval Reminder Due'
       ? followUpApprovers(dependencies, envelope.detail.approvalId)
       : notifyApprovers(dependencies, envelope.detail.approvalId);

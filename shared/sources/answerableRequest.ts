@@ -3,9 +3,9 @@
  * but still carries a usable answer handle is `invalid` (the wait is answered with a refusal), so that a workflow
  * never waits for a request Greenlight has thrown away; without one it is a MalformedEventError.
  */
-import type { z } from 'zod';
 import { type EventIssue, MalformedEventError } from '../app/errors';
 import type { SourceKind } from '../domain/approval';
+import type * as z from '../domain/zodMini';
 import { MAX_REQUEST_BYTES, requestBytes } from './approvalRequestSchema';
 import { parseEvent } from './parseEvent';
 
@@ -13,7 +13,7 @@ export type AnswerableRequest<Request, Handle> =
   | { kind: 'valid'; request: Request }
   | { kind: 'invalid'; handle: Handle; issues: EventIssue[] };
 
-export function parseAnswerableRequest<Schema extends z.ZodType, Handle>(options: {
+export function parseAnswerableRequest<Schema extends z.ZodMiniType, Handle>(options: {
   schema: Schema;
   request: unknown;
   source: SourceKind;

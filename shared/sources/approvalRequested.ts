@@ -4,14 +4,15 @@
  * each event belongs to exactly one source: a detail with a callback id and no task token is Lambda's, any other is
  * Step Functions' (whose parser then names what is missing).
  */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import * as z from '../domain/zodMini';
+import { eventBridgeEnvelope } from './eventBridgeEnvelope';
 import { isEventBridgeEvent } from './parseEvent';
 
 export const APPROVAL_REQUESTED_DETAIL_TYPE = 'Approval Requested';
 
 /** The EventBridge envelope of a request; the detail is read by the source's own request schema. */
-export const approvalRequestedEventSchema = EventBridgeSchema.extend({
+export const approvalRequestedEventSchema = z.object({
+  ...eventBridgeEnvelope,
   detail: z.custom<Record<string, unknown>>(
     (detail) => typeof detail === 'object' && detail !== null && !Array.isArray(detail),
     'must be a JSON object',

@@ -1,10 +1,10 @@
-import type { z } from 'zod';
 import { MalformedEventError } from '../app/errors';
 import type { SourceKind } from '../domain/approval';
 import { redactSecrets } from '../domain/redactSecrets';
+import type * as z from '../domain/zodMini';
 
-/** Parses with zod and turns a failure into a MalformedEventError that names paths and rules, never values. */
-export function parseEvent<Schema extends z.ZodType>(
+/** Parses with zod/mini and turns a failure into a MalformedEventError that names paths and rules, never values. */
+export function parseEvent<Schema extends z.ZodMiniType>(
   schema: Schema,
   event: unknown,
   source: SourceKind | undefined,

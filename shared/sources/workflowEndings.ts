@@ -1,11 +1,11 @@
 /** How a source's "workflow ended" events are recognised and read, from its detail-types and one schema. */
-import type { z } from 'zod';
 import type { WorkflowEnded } from '../app/sourcePorts';
 import type { SourceKind } from '../domain/approval';
+import type * as z from '../domain/zodMini';
 import { isEventBridgeEvent, parseEvent } from './parseEvent';
 import type { WorkflowEndings } from './sourceDescriptor';
 
-export function workflowEndings<Schema extends z.ZodType>(definition: {
+export function workflowEndings<Schema extends z.ZodMiniType>(definition: {
   kind: SourceKind;
   eventSource: string;
   detailTypes: readonly string[];

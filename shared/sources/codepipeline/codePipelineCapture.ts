@@ -6,7 +6,6 @@
  * and the pipeline's executionMode; GetPipelineState (or, for a PARALLEL pipeline, ListActionExecutions) for the
  * token of the action run that waits. See events/README.md and docs/sources/codepipeline.md.
  */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import {
   type ActionDeclaration,
   type CodePipelineClient,
@@ -16,9 +15,10 @@ import {
   type PipelineDeclaration,
   PipelineNotFoundException,
 } from '@aws-sdk/client-codepipeline';
-import { z } from 'zod';
 import type { CaptureResult, WaitingSource } from '../../app/sourcePorts';
 import type { ContextLink } from '../../domain/approval';
+import * as z from '../../domain/zodMini';
+import { eventBridgeEnvelope } from '../eventBridgeEnvelope';
 import { isEventBridgeEvent, parseEvent } from '../parseEvent';
 import {
   CODEPIPELINE_ID,
@@ -40,33 +40,37 @@ const MAX_TIMEOUT_MINUTES = 86_400;
 const MAX_LIST_PAGES = 10;
 
 const nameSchema = (what: string) =>
-  z.string({ error: 'is required' }).regex(CODEPIPELINE_NAME, `must be a ${what} name (1–100 of A-Za-z0-9.@-_)`);
+  z
+    .string({ error: 'is required' })
+    .check(z.regex(CODEPIPELINE_NAME, `must be a ${what} name (1–100 of A-Za-z0-9.@-_)`));
 
 /** An Action Execution State Change, its `detail.state` checked by `state` (any string for capture). */
-export function actionStateChangeSchema<State extends z.ZodType>(state: State) {
-  return EventBridgeSchema.extend({
-    detail: z.object({
-      pipeline: nameSchema('pipeline'),
-      'execution-id': z.string({ error: 'is required' }).regex(CODEPIPELINE_ID, 'must be a pipeline execution id'),
-      stage: nameSchema('stage'),
-      action: nameSchema('action'),
-      state,
-      // `version` is a number in the documented STARTED sample and a string in the others.
-      type: z.object({
-        category: z.string({ error: 'is required' }),
-        provider: z.string({ error: 'is required' }),
-        version: z.union([z.string(), z.number()]).optional(),
+export function actionStateChangeSchema<State extends z.ZodMiniType<string>>(state: State) {
+  return z
+    .object({
+      ...eventBridgeEnvelope,
+      detail: z.object({
+        pipeline: nameSchema('pipeline'),
+        'execution-id': z
+          .string({ error: 'is required' })
+          .check(z.regex(CODEPIPELINE_ID, 'must be a pipeline execution id')),
+        stage: nameSchema('stage'),
+        action: nameSchema('action'),
+        state,
+        // `version` is a number in the documented STARTED sample and a string in the others.
+        type: z.object({
+          category: z.string({ error: 'is required' }),
+          provider: z.string({ error: 'is required' }),
+          version: z.optional(z.union([z.string(), z.number()])),
+        }),
       }),
-    }),
-  }).superRefine((event, context) => {
-    if (pipelineArnOf(event) === undefined) {
-      context.addIssue({
-        code: 'custom',
+    })
+    .check(
+      z.refine((event) => pipelineArnOf(event) !== undefined, {
         path: ['resources'],
         message: 'must contain the ARN of the pipeline named in detail.pipeline',
-      });
-    }
-  });
+      }),
+    );
 }
 
 /** The pipeline ARN CodePipeline puts in `resources` ("the pipeline ARN only", even for action events). */

@@ -5,7 +5,7 @@
  * docs/sources/codepipeline.md.
  */
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { z } from 'zod';
+import * as z from '../../domain/zodMini';
 import type { SourceDescriptor } from '../sourceDescriptor';
 import { statusList, workflowEndings } from '../workflowEndings';
 import {

@@ -3,9 +3,9 @@
  * (source aws.imagebuilder). The step execution id is in the detail; the image build version ARN, which
  * SendWorkflowStepAction also needs, is in `resources`. See events/README.md for the documentation.
  */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
 import type { CaptureResult, WaitingSource } from '../../app/sourcePorts';
+import * as z from '../../domain/zodMini';
+import { eventBridgeEnvelope } from '../eventBridgeEnvelope';
 import { isEventBridgeEvent, parseEvent } from '../parseEvent';
 import {
   IMAGE_BUILD_VERSION_ARN,
@@ -18,19 +18,21 @@ import {
 export const IMAGE_BUILDER_EVENT_SOURCE = 'aws.imagebuilder';
 export const WORKFLOW_STEP_WAITING_DETAIL_TYPE = 'EC2 Image Builder Workflow Step Waiting';
 
-const eventSchema = EventBridgeSchema.extend({
-  resources: z.array(z.string()).refine((resources) => resources.some((arn) => IMAGE_BUILD_VERSION_ARN.test(arn)), {
-    message: 'must contain the image build version ARN (arn:…:imagebuilder:…:image/<name>/<version>/<build>)',
-  }),
+const eventSchema = z.object({
+  ...eventBridgeEnvelope,
+  resources: z.array(z.string()).check(
+    z.refine((resources) => resources.some((arn) => IMAGE_BUILD_VERSION_ARN.test(arn)), {
+      message: 'must contain the image build version ARN (arn:…:imagebuilder:…:image/<name>/<version>/<build>)',
+    }),
+  ),
   detail: z.object({
     'workflow-step-execution-id': z
       .string({ error: 'is required' })
-      .regex(WORKFLOW_STEP_EXECUTION_ID, 'must be a workflow step execution id (step-<uuid>)'),
-    'workflow-execution-id': z
-      .string()
-      .regex(WORKFLOW_EXECUTION_ID, 'must be a workflow execution id (wf-<uuid>)')
-      .optional(),
-    'workflow-step-name': z.string().min(1).max(100).optional(),
+      .check(z.regex(WORKFLOW_STEP_EXECUTION_ID, 'must be a workflow step execution id (step-<uuid>)')),
+    'workflow-execution-id': z.optional(
+      z.string().check(z.regex(WORKFLOW_EXECUTION_ID, 'must be a workflow execution id (wf-<uuid>)')),
+    ),
+    'workflow-step-name': z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   }),
 });
 

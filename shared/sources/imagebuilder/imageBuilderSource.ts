@@ -3,9 +3,9 @@
  * SendWorkflowStepAction RESUME / STOP; `EC2 Image Builder Image State Change` says the build ended. Fields and
  * errors: events/README.md and docs/sources/imagebuilder.md.
  */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
-import { z } from 'zod';
+import * as z from '../../domain/zodMini';
+import { eventBridgeEnvelope } from '../eventBridgeEnvelope';
 import type { SourceDescriptor } from '../sourceDescriptor';
 import { statusList, workflowEndings } from '../workflowEndings';
 import { imageBuilderCapture } from './imageBuilderCapture';
@@ -31,10 +31,13 @@ export const imageBuilderSource: SourceDescriptor<'imagebuilder', ImagebuilderCl
     detailTypes: ['EC2 Image Builder Image State Change'],
     terminalStatuses: TERMINAL_STATUSES,
     what: 'image state change',
-    schema: EventBridgeSchema.extend({
-      resources: z.array(z.string()).refine((arns) => arns.some((arn) => IMAGE_BUILD_VERSION_ARN.test(arn)), {
-        message: 'must contain the image build version ARN',
-      }),
+    schema: z.object({
+      ...eventBridgeEnvelope,
+      resources: z.array(z.string()).check(
+        z.refine((arns) => arns.some((arn) => IMAGE_BUILD_VERSION_ARN.test(arn)), {
+          message: 'must contain the image build version ARN',
+        }),
+      ),
       detail: z.object({ state: z.object({ status: z.enum(statusList(TERMINAL_STATUSES)) }) }),
     }),
     read: (event) => ({

@@ -5,9 +5,9 @@
  * announced more than once: the callback id is the natural key, and every duplicate meets the same approval.
  * Answered with SendDurableExecutionCallbackSuccess / Failure. Fields: docs/sources/lambda.md and events/README.md.
  */
-import { z } from 'zod';
 import type { EventIssue } from '../../app/errors';
 import type { CaptureResult, WaitingSource } from '../../app/sourcePorts';
+import * as z from '../../domain/zodMini';
 import { parseAnswerableRequest } from '../answerableRequest';
 import { approvalRequestedBy, approvalRequestedEventSchema } from '../approvalRequested';
 import { approvalRequestFields, QUORUM_UNREACHABLE, quorumReachable } from '../approvalRequestSchema';
@@ -23,18 +23,22 @@ import {
 
 export const callbackIdSchema = z
   .string({ error: 'is required (the callback id waitForCallback hands its submitter)' })
-  .min(1, 'must not be empty')
-  .max(MAX_CALLBACK_ID_CHARS, `must be at most ${MAX_CALLBACK_ID_CHARS} characters`)
-  .regex(CALLBACK_ID, 'must be a callback id (base64 characters)');
+  .check(
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(MAX_CALLBACK_ID_CHARS, `must be at most ${MAX_CALLBACK_ID_CHARS} characters`),
+    z.regex(CALLBACK_ID, 'must be a callback id (base64 characters)'),
+  );
 
 const durableExecutionArnSchema = z
   .string({ error: 'is required (pass context.executionContext.durableExecutionArn)' })
-  .max(MAX_DURABLE_EXECUTION_ARN_CHARS, `must be at most ${MAX_DURABLE_EXECUTION_ARN_CHARS} characters`)
-  .regex(DURABLE_EXECUTION_ARN, 'must be a Lambda durable execution ARN');
+  .check(
+    z.maxLength(MAX_DURABLE_EXECUTION_ARN_CHARS, `must be at most ${MAX_DURABLE_EXECUTION_ARN_CHARS} characters`),
+    z.regex(DURABLE_EXECUTION_ARN, 'must be a Lambda durable execution ARN'),
+  );
 
 const requestSchema = z
   .object({ callbackId: callbackIdSchema, durableExecutionArn: durableExecutionArnSchema, ...approvalRequestFields })
-  .refine(quorumReachable, QUORUM_UNREACHABLE);
+  .check(z.refine(quorumReachable, QUORUM_UNREACHABLE));
 
 type DurableFunctionRequest = z.output<typeof requestSchema>;
 

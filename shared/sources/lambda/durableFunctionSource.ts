@@ -4,9 +4,9 @@
  * (source aws.lambda, https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html) says the execution ended.
  * Fields and errors: events/README.md and docs/sources/lambda.md.
  */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
+import * as z from '../../domain/zodMini';
+import { eventBridgeEnvelope } from '../eventBridgeEnvelope';
 import type { SourceDescriptor } from '../sourceDescriptor';
 import { statusList, workflowEndings } from '../workflowEndings';
 import { durableFunctionCapture } from './durableFunctionCapture';
@@ -33,9 +33,10 @@ export const durableFunctionSource: SourceDescriptor<'lambda', LambdaClient> = {
     detailTypes: ['Durable Execution Status Change'],
     terminalStatuses: TERMINAL_STATUSES,
     what: 'durable execution status change',
-    schema: EventBridgeSchema.extend({
+    schema: z.object({
+      ...eventBridgeEnvelope,
       detail: z.object({
-        durableExecutionArn: z.string().regex(DURABLE_EXECUTION_ARN, 'must be a Lambda durable execution ARN'),
+        durableExecutionArn: z.string().check(z.regex(DURABLE_EXECUTION_ARN, 'must be a Lambda durable execution ARN')),
         status: z.enum(statusList(TERMINAL_STATUSES)),
       }),
     }),

@@ -5,7 +5,6 @@
  * from GetAutomationExecution. Both events of one wait resolve to the same step execution, hence the same approval.
  */
 
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import {
   type AutomationExecution,
   AutomationExecutionNotFoundException,
@@ -13,9 +12,10 @@ import {
   type SSMClient,
   type StepExecution,
 } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
 import type { CaptureResult, WaitingSource } from '../../app/sourcePorts';
 import { tryCanonicalIdentity } from '../../domain/identity';
+import * as z from '../../domain/zodMini';
+import { eventBridgeEnvelope } from '../eventBridgeEnvelope';
 import { isEventBridgeEvent, parseEvent } from '../parseEvent';
 import type { CaptureOptions } from '../sourceDescriptor';
 import { AUTOMATION_EXECUTION_ID, type SsmAutomationReference } from './ssmAutomationReference';
@@ -25,14 +25,15 @@ export const AUTOMATION_STEP_STATUS_CHANGE = 'EC2 Automation Step Status-change 
 export const AUTOMATION_EXECUTION_STATUS_CHANGE = 'EC2 Automation Execution Status-change Notification';
 const APPROVE_ACTION = 'aws:approve';
 
-const eventSchema = EventBridgeSchema.extend({
+const eventSchema = z.object({
+  ...eventBridgeEnvelope,
   detail: z.object({
     ExecutionId: z
       .string({ error: 'is required' })
-      .regex(AUTOMATION_EXECUTION_ID, 'must be an automation execution id'),
+      .check(z.regex(AUTOMATION_EXECUTION_ID, 'must be an automation execution id')),
     Status: z.string({ error: 'is required' }),
-    StepName: z.string().min(1).optional(),
-    Action: z.string().optional(),
+    StepName: z.optional(z.string().check(z.minLength(1))),
+    Action: z.optional(z.string()),
   }),
 });
 

@@ -3,9 +3,9 @@
  * Notification`, Status `Waiting`); answered with SendAutomationSignal Approve / Reject; a terminal execution status
  * says the automation ended. Fields and errors: events/README.md and docs/sources/ssm.md.
  */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
+import * as z from '../../domain/zodMini';
+import { eventBridgeEnvelope } from '../eventBridgeEnvelope';
 import type { SourceDescriptor } from '../sourceDescriptor';
 import { statusList, workflowEndings } from '../workflowEndings';
 import { AUTOMATION_EXECUTION_STATUS_CHANGE, SSM_EVENT_SOURCE, ssmAutomationCapture } from './ssmAutomationCapture';
@@ -40,9 +40,10 @@ export const ssmAutomationSource: SourceDescriptor<'ssm', SSMClient> = {
     detailTypes: [AUTOMATION_EXECUTION_STATUS_CHANGE],
     terminalStatuses: TERMINAL_STATUSES,
     what: 'automation status change',
-    schema: EventBridgeSchema.extend({
+    schema: z.object({
+      ...eventBridgeEnvelope,
       detail: z.object({
-        ExecutionId: z.string().regex(AUTOMATION_EXECUTION_ID, 'must be an automation execution id'),
+        ExecutionId: z.string().check(z.regex(AUTOMATION_EXECUTION_ID, 'must be an automation execution id')),
         Status: z.enum(statusList(TERMINAL_STATUSES)),
       }),
     }),

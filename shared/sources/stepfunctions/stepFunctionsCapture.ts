@@ -4,9 +4,9 @@
  * `arn:aws:states:::lambda:invoke.waitForTaskToken` invokes the capture function directly with the request as payload.
  * Answered with SendTaskSuccess / SendTaskFailure. See events/README.md for the documentation behind each field.
  */
-import { z } from 'zod';
 import { type EventIssue, MalformedEventError } from '../../app/errors';
 import type { CaptureResult, WaitingSource } from '../../app/sourcePorts';
+import * as z from '../../domain/zodMini';
 import { parseAnswerableRequest } from '../answerableRequest';
 import { approvalRequestedBy, approvalRequestedEventSchema } from '../approvalRequested';
 import type { ApprovalRequest } from '../approvalRequestSchema';
@@ -22,11 +22,10 @@ import {
 const directInvokePayloadSchema = z.object({
   executionArn: z
     .string({ error: 'is required (pass $$.Execution.Id)' })
-    .regex(STEP_FUNCTIONS_EXECUTION_ARN, 'must be a Step Functions execution ARN'),
-  stateMachineArn: z
-    .string()
-    .regex(STEP_FUNCTIONS_STATE_MACHINE_ARN, 'must be a Step Functions state machine ARN')
-    .optional(),
+    .check(z.regex(STEP_FUNCTIONS_EXECUTION_ARN, 'must be a Step Functions execution ARN')),
+  stateMachineArn: z.optional(
+    z.string().check(z.regex(STEP_FUNCTIONS_STATE_MACHINE_ARN, 'must be a Step Functions state machine ARN')),
+  ),
 });
 
 /** A direct Lambda invocation from a waitForTaskToken Task: no EventBridge envelope, the token at the top level. */

@@ -3,9 +3,9 @@
  * SendTaskSuccess / SendTaskFailure; `Step Functions Execution Status Change` says the execution ended. Fields and
  * errors: events/README.md and docs/sources/stepfunctions.md.
  */
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from '../../domain/zodMini';
+import { eventBridgeEnvelope } from '../eventBridgeEnvelope';
 import type { SourceDescriptor } from '../sourceDescriptor';
 import { statusList, workflowEndings } from '../workflowEndings';
 import { stepFunctionsCapture } from './stepFunctionsCapture';
@@ -31,9 +31,10 @@ export const stepFunctionsSource: SourceDescriptor<'stepfunctions', SFNClient> =
     detailTypes: ['Step Functions Execution Status Change'],
     terminalStatuses: TERMINAL_STATUSES,
     what: 'execution status change',
-    schema: EventBridgeSchema.extend({
+    schema: z.object({
+      ...eventBridgeEnvelope,
       detail: z.object({
-        executionArn: z.string().regex(STEP_FUNCTIONS_EXECUTION_ARN, 'must be a Step Functions execution ARN'),
+        executionArn: z.string().check(z.regex(STEP_FUNCTIONS_EXECUTION_ARN, 'must be a Step Functions execution ARN')),
         status: z.enum(statusList(TERMINAL_STATUSES)),
       }),
     }),

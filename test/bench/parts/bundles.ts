@@ -19,10 +19,11 @@ import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { toApiGatewayEvent } from '../../../infra/local/apiGatewayEvent';
 import { loadHttpApiRoutes, matchHttpApiRoute } from '../../../infra/local/httpApiRoutes';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../../infra/local/localStack';
+import { LOCAL_ACCOUNT, LOCAL_REGION, SSO_SESSION_KEYS_PARAMETER } from '../../../infra/local/localStack';
 import { parseCloudFormationYaml } from '../../../infra/tableDefinition';
 import { signRestRequest } from '../../../shared/channels/restSignature';
 import { signSlackRequest } from '../../../shared/channels/slackSignature';
+import { SESSION_COOKIE, type SsoSessionKeys, sealSession } from '../../../shared/channels/ssoSession';
 import { toPublicApproval } from '../../../shared/domain/approval';
 import { sampleEvent } from '../../support/fixtures';
 import { readZipEntries } from '../../support/readZipEntries';
@@ -354,6 +355,15 @@ const EVENT_MAKERS: Record<string, EventMaker> = {
     const { approvalId } = await bench.harness.openWaiting('stepfunctions');
     const link = new URL(bench.stack.reviewLink(approvalId, 'email:alice@example.com'));
     return apiEvent(bench, 'GET', `${link.pathname}${link.search}`, { accept: 'text/html' });
+  },
+  inbox: async (bench) => {
+    // Alice's inbox, signed in: a session cookie sealed with the stack's keys, as the sign-in callback sets it.
+    await bench.harness.openWaiting('stepfunctions');
+    const keys = JSON.parse(
+      bench.stack.standins.ssm.parameterValue(SSO_SESSION_KEYS_PARAMETER) ?? '',
+    ) as SsoSessionKeys;
+    const { value } = await sealSession(keys, 'email:alice@example.com', new Date());
+    return apiEvent(bench, 'GET', '/inbox', { accept: 'text/html', cookie: `${SESSION_COOKIE}=${value}` });
   },
   decisionEvents: async (bench) => {
     const { approvalId } = await bench.harness.openWaiting('stepfunctions');
