@@ -7,18 +7,17 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decideApproval } from '../shared/app/decideApproval';
 import * as z from '../shared/domain/zodMini';
 import { approvalIdOf, approvalReadRoutes, idempotencyKeyOf } from '../shared/runtime/approvalReads';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
-import { RouteNotFoundError } from '../shared/runtime/errors';
 import { jsonErrorResponses } from '../shared/runtime/httpErrorMiddlewares';
 import { parseJsonBody } from '../shared/runtime/httpRequest';
 import { decisionResponse } from '../shared/runtime/httpResponses';
 import { logger } from '../shared/runtime/logger';
 import { iamCallerOf, requireIamCaller } from '../shared/runtime/requireIamCaller';
+import { routeHandler } from '../shared/runtime/routeHandler';
 
 const dependencies = createDecisionDependencies();
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -57,11 +56,4 @@ export const handler = middy<APIGatewayProxyEventV2>()
   .use(httpHeaderNormalizer())
   .use(jsonErrorResponses(logger))
   .use(requireIamCaller({ maxBodyBytes: MAX_BODY_BYTES }))
-  .handler(
-    httpRouterHandler({
-      routes,
-      notFoundResponse: ({ method, path }) => {
-        throw new RouteNotFoundError(method, path);
-      },
-    }),
-  );
+  .handler(routeHandler(routes));

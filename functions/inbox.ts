@@ -7,7 +7,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Configuration } from 'openid-client';
 import { decideApproval } from '../shared/app/decideApproval';
@@ -46,11 +45,11 @@ import type { DeciderPolicy } from '../shared/domain/policy';
 import * as z from '../shared/domain/zodMini';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
 import { requireEnv } from '../shared/runtime/environment';
-import { RouteNotFoundError } from '../shared/runtime/errors';
 import { htmlErrorPages } from '../shared/runtime/httpErrorMiddlewares';
 import { describeHttpError } from '../shared/runtime/httpErrorResponses';
 import { assertBodyWithin, parseWith, rawBody } from '../shared/runtime/httpRequest';
 import { logger } from '../shared/runtime/logger';
+import { routeHandler } from '../shared/runtime/routeHandler';
 import { oidcSettings, ssoSessionKeys } from '../shared/runtime/secrets';
 import { consoleLinksFor } from '../shared/sources/sourcePresentations';
 
@@ -307,11 +306,4 @@ export const handler = middy<APIGatewayProxyEventV2>()
   .use(injectLambdaContext(logger))
   .use(httpHeaderNormalizer())
   .use(htmlErrorPages(logger))
-  .handler(
-    httpRouterHandler({
-      routes,
-      notFoundResponse: ({ method, path }) => {
-        throw new RouteNotFoundError(method, path);
-      },
-    }),
-  );
+  .handler(routeHandler(routes));

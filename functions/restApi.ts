@@ -7,7 +7,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decideApproval } from '../shared/app/decideApproval';
 import { identityField } from '../shared/domain/identityField';
@@ -15,13 +14,13 @@ import { clientDecider, policyClient } from '../shared/domain/restClients';
 import * as z from '../shared/domain/zodMini';
 import { approvalIdOf, approvalReadRoutes, idempotencyKeyOf } from '../shared/runtime/approvalReads';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
-import { RouteNotFoundError } from '../shared/runtime/errors';
 import { jsonErrorResponses } from '../shared/runtime/httpErrorMiddlewares';
 import { parseJsonBody } from '../shared/runtime/httpRequest';
 import { decisionResponse } from '../shared/runtime/httpResponses';
 import { logger } from '../shared/runtime/logger';
 import { policyDocument } from '../shared/runtime/policy';
 import { requireRestSignature, restClientOf } from '../shared/runtime/requireRestSignature';
+import { routeHandler } from '../shared/runtime/routeHandler';
 import { restClientSecrets } from '../shared/runtime/secrets';
 
 const dependencies = createDecisionDependencies();
@@ -70,11 +69,4 @@ export const handler = middy<APIGatewayProxyEventV2>()
   .use(httpHeaderNormalizer())
   .use(jsonErrorResponses(logger))
   .use(requireRestSignature({ clientSecrets, clock: dependencies.clock, maxBodyBytes: MAX_BODY_BYTES, log: logger }))
-  .handler(
-    httpRouterHandler({
-      routes,
-      notFoundResponse: ({ method, path }) => {
-        throw new RouteNotFoundError(method, path);
-      },
-    }),
-  );
+  .handler(routeHandler(routes));

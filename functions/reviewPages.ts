@@ -6,7 +6,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decideApproval } from '../shared/app/decideApproval';
 import { InvalidReviewLinkError } from '../shared/channels/errors';
@@ -17,12 +16,12 @@ import { APPROVAL_ID_PATTERN, toPublicApproval } from '../shared/domain/approval
 import { ApprovalNotFoundError } from '../shared/domain/errors';
 import * as z from '../shared/domain/zodMini';
 import { createDecisionDependencies } from '../shared/runtime/decisionDependencies';
-import { RouteNotFoundError } from '../shared/runtime/errors';
 import { htmlErrorPages } from '../shared/runtime/httpErrorMiddlewares';
 import { assertBodyWithin, parseFormBody } from '../shared/runtime/httpRequest';
 import { decisionStatusCode } from '../shared/runtime/httpResponses';
 import { logger } from '../shared/runtime/logger';
 import { policyDocument } from '../shared/runtime/policy';
+import { routeHandler } from '../shared/runtime/routeHandler';
 import { reviewLinkKeys } from '../shared/runtime/secrets';
 import { consoleLinksFor } from '../shared/sources/sourcePresentations';
 
@@ -117,11 +116,4 @@ export const handler = middy<APIGatewayProxyEventV2>()
   .use(injectLambdaContext(logger))
   .use(httpHeaderNormalizer())
   .use(htmlErrorPages(logger))
-  .handler(
-    httpRouterHandler({
-      routes,
-      notFoundResponse: ({ method, path }) => {
-        throw new RouteNotFoundError(method, path);
-      },
-    }),
-  );
+  .handler(routeHandler(routes));

@@ -6,6 +6,15 @@ import type { RefusalRequest, ResumeRequest } from '../app/sourcePorts';
 import type { Outcome } from '../domain/approval';
 import { prefix } from '../domain/clip';
 
+/** The error names a workflow's Catch (Step Functions) or error handler (Lambda) can match on. */
+export const REJECTED_ERROR = 'Greenlight.Rejected';
+export const EXPIRED_ERROR = 'Greenlight.Expired';
+
+/** The failure's error name for a negative outcome: expired or rejected. */
+export function failureErrorName(outcome: Outcome): string {
+  return outcome === 'expired' ? EXPIRED_ERROR : REJECTED_ERROR;
+}
+
 export interface DecisionDocument {
   approvalId: string;
   outcome: Outcome;

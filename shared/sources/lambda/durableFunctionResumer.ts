@@ -20,15 +20,12 @@ import {
   SendDurableExecutionCallbackSuccessCommand,
 } from '@aws-sdk/client-lambda';
 import type { RefusalRequest, ResumeRequest, ResumeResult, SourceResumer } from '../../app/sourcePorts';
-import type { Outcome } from '../../domain/approval';
 import { clip } from '../../domain/clip';
 import { type AwsFailureRules, answerAndClassify, unavailableNames, withoutSecret } from '../awsErrorClassification';
-import { decisionDocument, refusalDocument } from '../decisionDocument';
+import { decisionDocument, failureErrorName, refusalDocument } from '../decisionDocument';
 import { decisionText, refusalText } from '../decisionText';
 import type { DurableFunctionReference } from './durableFunctionReference';
 
-export const REJECTED_ERROR = 'Greenlight.Rejected';
-export const EXPIRED_ERROR = 'Greenlight.Expired';
 export const MAX_RESULT_BYTES = 262_144;
 /** The combined size of ErrorType, ErrorMessage and ErrorData. */
 export const MAX_ERROR_BYTES = 262_144;
@@ -87,7 +84,7 @@ export function durableFunctionResumer(client: LambdaClient): SourceResumer {
             new SendDurableExecutionCallbackSuccessCommand({ CallbackId: ref.callbackId, Result: result }),
           );
         } else {
-          await fail(ref, failureErrorType(request.outcome), durableFunctionErrorMessage(request), (fits) =>
+          await fail(ref, failureErrorName(request.outcome), durableFunctionErrorMessage(request), (fits) =>
             decisionDocument(request, fits),
           );
         }
@@ -97,11 +94,6 @@ export function durableFunctionResumer(client: LambdaClient): SourceResumer {
         fail(ref, request.error, refusalText(request), (fits) => refusalDocument(request, fits)),
       ),
   };
-}
-
-/** The ErrorType of a rejection or an expiry (the same names as Step Functions' error). */
-export function failureErrorType(outcome: Outcome): string {
-  return outcome === 'expired' ? EXPIRED_ERROR : REJECTED_ERROR;
 }
 
 /**

@@ -10,13 +10,10 @@
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { RefusalRequest, ResumeRequest, ResumeResult, SourceResumer } from '../../app/sourcePorts';
-import type { Outcome } from '../../domain/approval';
 import { type AwsFailureRules, answerAndClassify, unavailableNames, withoutSecret } from '../awsErrorClassification';
-import { decisionDocument, refusalDocument } from '../decisionDocument';
+import { decisionDocument, failureErrorName, refusalDocument } from '../decisionDocument';
 import type { StepFunctionsReference } from './stepFunctionsReference';
 
-export const REJECTED_ERROR = 'Greenlight.Rejected';
-export const EXPIRED_ERROR = 'Greenlight.Expired';
 export const MAX_OUTPUT_BYTES = 262_144;
 export const MAX_CAUSE_CHARS = 32_768;
 
@@ -81,9 +78,4 @@ export function stepFunctionsResumer(client: SFNClient): SourceResumer {
 /** What a refused task's Catch receives as `Cause`, within the 32 768 characters of the API. */
 export function refusalCause(request: RefusalRequest): string {
   return refusalDocument(request, (json) => json.length <= MAX_CAUSE_CHARS);
-}
-
-/** The stable error name a Catch in the state machine can match. */
-export function failureErrorName(outcome: Outcome): string {
-  return outcome === 'expired' ? EXPIRED_ERROR : REJECTED_ERROR;
 }

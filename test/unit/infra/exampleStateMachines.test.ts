@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { APPROVAL_REQUESTED_DETAIL_TYPE } from '../../../shared/sources/approvalRequested';
 import { approvalRequestSchema } from '../../../shared/sources/approvalRequestSchema';
-import { REJECTED_ERROR } from '../../../shared/sources/stepfunctions/stepFunctionsResumer';
+import { REJECTED_ERROR } from '../../../shared/sources/decisionDocument';
 
 // biome-ignore lint/suspicious/noExplicitAny: Amazon States Language documents are plain JSON
 const load = (name: string): any => JSON.parse(readFileSync(`infra/examples/${name}`, 'utf8'));
